@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * thermodiff command-line entry. Every command lives in `src/cli/commands/<name>.ts` and exports
+ * `register(program)`. This file is the only place that maps errors to exit codes:
+ * user mistakes (InputError, UsageError, commander usage errors) exit 2 with one line on stderr;
+ * anything else exits 1 and prints the stack (it is a bug).
+ */
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../core/errors.ts';
+import { UsageError } from './errors.ts';
+import { commands } from './commands/index.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('thermodiff')
+    .description('Thermodynamic cost and speed-accuracy relations of diffusion and flow-matching models')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2; // commander already printed the reason
+    }
+    if (e instanceof InputError || e instanceof UsageError) {
+      process.stderr.write(`thermodiff: error: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`thermodiff: internal error (a bug, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '');
+if (isEntry) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

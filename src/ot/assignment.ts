@@ -1,0 +1,356 @@
+/**
+ * Exact linear assignment (n x n, min sum_i c_{i, s(i)}) by successive shortest augmenting paths
+ * (Dijkstra with potentials, as in Jonker-Volgenant) on a sparse candidate graph, followed by
+ * pricing passes over all n^2 pairs that add violated pairs until the duals are feasible
+ * everywhere. The result is exact for real costs: when it stops with `converged`, the potentials
+ * satisfy u_i + v_j <= c_ij + tol for all pairs (checked in a full pass) and u_i + v_j = c_ij on
+ * the assignment, which proves optimality.
+ *
+ * Memory is O(n k), never n^2: costs are recomputed on the fly from points (or read from a
+ * user matrix), so 10^4 points need no 800 MB matrix.
+ */
+import { type CostSpec, costAt, costRow, costShape } from './costSpec.ts';
+import { dualViolation } from './certificate.ts';
+
+/** Result of {@link solveAssignment}. */
+export interface AssignmentResult {
+  /** rowToCol[i] = column assigned to row i. */
+  rowToCol: Int32Array;
+  /** Dual potentials: u_i + v_j <= c_ij (up to `maxDualViolation`), equality on the assignment. */
+  u: Float64Array;
+  v: Float64Array;
+  /** sum_i c_{i, rowToCol[i]} (compensated summation). */
+  total: number;
+  /** Result of the last full pricing pass (the dual part of the certificate). */
+  dual: { max: number; maxAbsCost: number };
+  /** Number of pricing passes over all pairs. */
+  rounds: number;
+  /** Number of augmenting-path searches. */
+  augmentations: number;
+  converged: boolean;
+}
+
+/**
+ * Solve the square assignment problem exactly.
+ * @param cost an n x n cost (points or matrix).
+ * @param opts.k candidate neighbours per row and per column (default 10).
+ * @param opts.relTol pricing tolerance relative to the largest candidate cost (default 1e-13).
+ * @param opts.maxRounds pricing passes before giving up with `converged: false` (default 50).
+ */
+export function solveAssignment(
+  cost: CostSpec,
+  opts: { k?: number; relTol?: number; maxRounds?: number } = {},
+): AssignmentResult {
+  const { n, m } = costShape(cost);
+  if (n !== m) throw new RangeError(`solveAssignment needs a square problem, got ${n}x${m}`);
+  const k = Math.min(n, opts.k ?? 10);
+  const maxRounds = opts.maxRounds ?? 50;
+  const relTol = opts.relTol ?? 1e-13;
+
+  // ---- candidate graph: k cheapest columns of each row, k cheapest rows of each column ----
+  const rowBestC = new Float64Array(n * k);
+  const rowBestJ = new Int32Array(n * k);
+  const colBestC = new Float64Array(n * k).fill(Infinity);
+  const colBestI = new Int32Array(n * k).fill(-1);
+  const colWorst = new Float64Array(n).fill(Infinity);
+  const colWorstPos = new Int32Array(n);
+  const row = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    costRow(cost, i, row);
+    // sorted insertion into the row's best-k list
+    const base = i * k;
+    let filled = 0;
+    let worst = Infinity;
+    for (let j = 0; j < n; j++) {
+      const c = row[j];
+      if (filled < k || c < worst) {
+        let p = filled < k ? filled++ : k - 1;
+        while (p > 0 && rowBestC[base + p - 1] > c) {
+          rowBestC[base + p] = rowBestC[base + p - 1];
+          rowBestJ[base + p] = rowBestJ[base + p - 1];
+          p--;
+        }
+        rowBestC[base + p] = c;
+        rowBestJ[base + p] = j;
+        if (filled === k) worst = rowBestC[base + k - 1];
+      }
+      if (c < colWorst[j]) {
+        const cb = j * k;
+        colBestC[cb + colWorstPos[j]] = c;
+        colBestI[cb + colWorstPos[j]] = i;
+        let wv = -Infinity;
+        let wp = 0;
+        for (let t = 0; t < k; t++) {
+          if (colBestC[cb + t] > wv) {
+            wv = colBestC[cb + t];
+            wp = t;
+          }
+        }
+        colWorst[j] = wv;
+        colWorstPos[j] = wp;
+      }
+    }
+  }
+  // edge lists: row candidates + reverse of column candidates (+ pairs added by pricing)
+  let extraRows: number[] = [];
+  let extraCols: number[] = [];
+  let start = new Int32Array(n + 1);
+  let adj = new Int32Array(0);
+  let adjC = new Float64Array(0);
+  const buildGraph = () => {
+    const deg = new Int32Array(n);
+    for (let i = 0; i < n; i++) deg[i] += k;
+    for (let t = 0; t < n * k; t++) if (colBestI[t] >= 0) deg[colBestI[t]]++;
+    for (let t = 0; t < extraRows.length; t++) deg[extraRows[t]]++;
+    start = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) start[i + 1] = start[i] + deg[i];
+    adj = new Int32Array(start[n]);
+    adjC = new Float64Array(start[n]);
+    const fill = start.slice(0, n);
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < k; t++) {
+        const p = fill[i]++;
+        adj[p] = rowBestJ[i * k + t];
+        adjC[p] = rowBestC[i * k + t];
+      }
+    }
+    for (let t = 0; t < n * k; t++) {
+      const i = colBestI[t];
+      if (i < 0) continue;
+      const p = fill[i]++;
+      adj[p] = Math.floor(t / k);
+      adjC[p] = colBestC[t];
+    }
+    for (let t = 0; t < extraRows.length; t++) {
+      const i = extraRows[t];
+      const p = fill[i]++;
+      adj[p] = extraCols[t];
+      adjC[p] = costAt(cost, i, extraCols[t]);
+    }
+  };
+  buildGraph();
+  let scale = 0;
+  for (let t = 0; t < adjC.length; t++) scale = Math.max(scale, Math.abs(adjC[t]));
+  const tol = relTol * scale;
+
+  // ---- initial duals (column reduction) and greedy tight matches ----
+  const u = new Float64Array(n);
+  const v = new Float64Array(n).fill(Infinity);
+  const colArg = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    for (let p = start[i]; p < start[i + 1]; p++) {
+      const j = adj[p];
+      if (adjC[p] < v[j]) {
+        v[j] = adjC[p];
+        colArg[j] = i;
+      }
+    }
+  }
+  for (let j = 0; j < n; j++) if (v[j] === Infinity) v[j] = 0;
+  const rowToCol = new Int32Array(n).fill(-1);
+  const colToRow = new Int32Array(n).fill(-1);
+  const resetRowPotential = (i: number) => {
+    let best = Infinity;
+    for (let p = start[i]; p < start[i + 1]; p++) {
+      const r = adjC[p] - v[adj[p]];
+      if (r < best) best = r;
+    }
+    u[i] = best;
+  };
+  for (let i = 0; i < n; i++) resetRowPotential(i);
+  for (let j = 0; j < n; j++) {
+    const i = colArg[j];
+    if (i >= 0 && rowToCol[i] < 0 && u[i] === 0) {
+      rowToCol[i] = j;
+      colToRow[j] = i;
+    }
+  }
+
+  // ---- Dijkstra machinery (indexed binary heap over columns) ----
+  const dist = new Float64Array(n).fill(Infinity);
+  const pred = new Int32Array(n);
+  const heap = new Int32Array(n);
+  const pos = new Int32Array(n).fill(-1); // -1 never touched, -2 settled, >= 0 heap slot
+  const touched = new Int32Array(n);
+  const settled = new Int32Array(n);
+  let heapSize = 0;
+  const siftUp = (slot: number) => {
+    const j = heap[slot];
+    const d = dist[j];
+    while (slot > 0) {
+      const par = (slot - 1) >> 1;
+      const pj = heap[par];
+      if (dist[pj] <= d) break;
+      heap[slot] = pj;
+      pos[pj] = slot;
+      slot = par;
+    }
+    heap[slot] = j;
+    pos[j] = slot;
+  };
+  const popMin = (): number => {
+    const top = heap[0];
+    const last = heap[--heapSize];
+    if (heapSize > 0) {
+      const d = dist[last];
+      let slot = 0;
+      for (;;) {
+        let c = 2 * slot + 1;
+        if (c >= heapSize) break;
+        if (c + 1 < heapSize && dist[heap[c + 1]] < dist[heap[c]]) c++;
+        if (dist[heap[c]] >= d) break;
+        heap[slot] = heap[c];
+        pos[heap[c]] = slot;
+        slot = c;
+      }
+      heap[slot] = last;
+      pos[last] = slot;
+    }
+    return top;
+  };
+  let denseRows: Uint8Array | null = null;
+  const denseRow = new Float64Array(n);
+  let augmentations = 0;
+
+  /** Augment from free row f; returns false if no free column is reachable in the graph. */
+  const augment = (f: number): boolean => {
+    augmentations++;
+    let nTouched = 0;
+    let nSettled = 0;
+    heapSize = 0;
+    let found = -1;
+    let D = 0;
+    let i = f;
+    let di = 0;
+    for (;;) {
+      // relax the edges of row i (reached at distance di)
+      const ui = u[i];
+      if (denseRows !== null && denseRows[i] === 1) {
+        costRow(cost, i, denseRow);
+        for (let j = 0; j < n; j++) relax(j, di + denseRow[j] - ui - v[j], i);
+      } else {
+        for (let p = start[i]; p < start[i + 1]; p++) {
+          const j = adj[p];
+          relax(j, di + adjC[p] - ui - v[j], i);
+        }
+      }
+      if (heapSize === 0) break;
+      const j = popMin();
+      pos[j] = -2;
+      settled[nSettled++] = j;
+      if (colToRow[j] < 0) {
+        found = j;
+        D = dist[j];
+        break;
+      }
+      i = colToRow[j];
+      di = dist[j];
+    }
+    // potentials update for settled columns and their rows
+    if (found >= 0) {
+      for (let t = 0; t < nSettled; t++) {
+        const j = settled[t];
+        const dj = dist[j];
+        v[j] += dj - D;
+        const r = colToRow[j];
+        if (r >= 0) u[r] += D - dj;
+      }
+      u[f] += D;
+      // flip the path
+      let j = found;
+      for (;;) {
+        const r = pred[j];
+        const nj = rowToCol[r];
+        rowToCol[r] = j;
+        colToRow[j] = r;
+        if (r === f) break;
+        j = nj;
+      }
+    }
+    for (let t = 0; t < nTouched; t++) {
+      const j = touched[t];
+      dist[j] = Infinity;
+      pos[j] = -1;
+    }
+    return found >= 0;
+
+    function relax(j: number, nd: number, from: number) {
+      const pj = pos[j];
+      if (pj === -2) return;
+      if (pj === -1) {
+        touched[nTouched++] = j;
+        dist[j] = nd;
+        pred[j] = from;
+        heap[heapSize] = j;
+        pos[j] = heapSize;
+        heapSize++;
+        siftUp(heapSize - 1);
+      } else if (nd < dist[j]) {
+        dist[j] = nd;
+        pred[j] = from;
+        siftUp(pj);
+      }
+    }
+  };
+
+  const augmentAllFree = () => {
+    for (let f = 0; f < n; f++) {
+      if (rowToCol[f] >= 0) continue;
+      if (!augment(f)) {
+        // the sparse graph has no augmenting path from f: give f all n columns and retry
+        if (denseRows === null) denseRows = new Uint8Array(n);
+        denseRows[f] = 1;
+        // u[f] must be feasible on all its (now dense) edges
+        costRow(cost, f, denseRow);
+        let best = Infinity;
+        for (let j = 0; j < n; j++) best = Math.min(best, denseRow[j] - v[j]);
+        u[f] = best;
+        if (!augment(f)) throw new Error('solveAssignment: no augmenting path from a dense row (internal error)');
+      }
+    }
+  };
+
+  // ---- main loop: augment, price all pairs, add violated pairs, repeat ----
+  let rounds = 0;
+  let converged = false;
+  let dual = { max: Infinity, maxAbsCost: scale };
+  while (rounds < maxRounds) {
+    augmentAllFree();
+    rounds++;
+    const collect = { threshold: tol, perRow: 8, rows: [] as number[], cols: [] as number[] };
+    dual = dualViolation(cost, u, v, collect);
+    if (collect.rows.length === 0) {
+      converged = true;
+      break;
+    }
+    extraRows = extraRows.concat(collect.rows);
+    extraCols = extraCols.concat(collect.cols);
+    buildGraph();
+    const bad = new Uint8Array(n);
+    for (const i of collect.rows) bad[i] = 1;
+    for (let i = 0; i < n; i++) {
+      if (bad[i] === 0) continue;
+      const j = rowToCol[i];
+      if (j >= 0) colToRow[j] = -1;
+      rowToCol[i] = -1;
+      resetRowPotential(i);
+      if (denseRows !== null && denseRows[i] === 1) {
+        costRow(cost, i, denseRow);
+        let best = Infinity;
+        for (let jj = 0; jj < n; jj++) best = Math.min(best, denseRow[jj] - v[jj]);
+        u[i] = best;
+      }
+    }
+  }
+
+  // total with compensated summation
+  let total = 0;
+  let comp = 0;
+  for (let i = 0; i < n; i++) {
+    const y = costAt(cost, i, rowToCol[i]) - comp;
+    const t = total + y;
+    comp = t - total - y;
+    total = t;
+  }
+  return { rowToCol, u, v, total, dual, rounds, augmentations, converged };
+}

@@ -48,19 +48,41 @@ export function dualViolation(
   let max = 0;
   let maxAbs = 0;
   const cand: number[] = [];
+  const fused2d = cost.kind === 'sqeuclidean' && cost.x.dim === 2;
+  const xd = fused2d ? cost.x.data : row;
+  const yd = fused2d ? cost.y.data : row;
   for (let i = 0; i < n; i++) {
-    costRow(cost, i, row);
     const ui = u[i];
     let rowMax = -Infinity;
-    for (let j = 0; j < m; j++) {
-      const c = row[j];
-      const viol = ui + v[j] - c;
-      if (viol > rowMax) rowMax = viol;
-      const ac = c < 0 ? -c : c;
-      if (ac > maxAbs) maxAbs = ac;
+    let cMax = 0;
+    let cMin = 0;
+    if (fused2d) {
+      // same arithmetic as costRow, fused to avoid a pass through memory
+      const a0 = xd[2 * i];
+      const a1 = xd[2 * i + 1];
+      for (let j = 0; j < m; j++) {
+        const t0 = a0 - yd[2 * j];
+        const t1 = a1 - yd[2 * j + 1];
+        const c = t0 * t0 + t1 * t1;
+        const viol = ui + v[j] - c;
+        rowMax = viol > rowMax ? viol : rowMax;
+        cMax = c > cMax ? c : cMax;
+      }
+    } else {
+      costRow(cost, i, row);
+      for (let j = 0; j < m; j++) {
+        const c = row[j];
+        const viol = ui + v[j] - c;
+        rowMax = viol > rowMax ? viol : rowMax;
+        cMax = c > cMax ? c : cMax;
+        cMin = c < cMin ? c : cMin;
+      }
     }
+    if (cMax > maxAbs) maxAbs = cMax;
+    if (-cMin > maxAbs) maxAbs = -cMin;
     if (rowMax > max) max = rowMax;
     if (collect && rowMax > collect.threshold) {
+      if (fused2d) costRow(cost, i, row);
       cand.length = 0;
       for (let j = 0; j < m; j++) if (ui + v[j] - row[j] > collect.threshold) cand.push(j);
       if (cand.length > collect.perRow) {
@@ -93,7 +115,11 @@ export function certifyPlan(
 ): Certificate {
   const { n, m } = costShape(cost);
   const { u, v } = potentials;
-  const dual = known ?? dualViolation(cost, u, v);
+  let finite = u.length === n && v.length === m;
+  for (let i = 0; finite && i < n; i++) finite = Number.isFinite(u[i]);
+  for (let j = 0; finite && j < m; j++) finite = Number.isFinite(v[j]);
+  // non-finite potentials certify nothing: report an infinite violation instead of comparing NaNs
+  const dual = finite ? (known ?? dualViolation(cost, u, v)) : { max: Infinity, maxAbsCost: Infinity };
   const rowSum = new Float64Array(n);
   const colSum = new Float64Array(m);
   let slack = 0;
@@ -106,9 +132,10 @@ export function certifyPlan(
     colSum[j] += w;
     const c = costAt(cost, i, j);
     primal += w * c;
+    if (!(w >= 0) || !Number.isFinite(w)) slack = Infinity;
     if (w > 0) {
       const s = Math.abs(c - u[i] - v[j]);
-      if (s > slack) slack = s;
+      if (!(s <= slack)) slack = s;
     }
   }
   let marg = 0;
@@ -124,7 +151,7 @@ export function certifyPlan(
     dualObj += b[j] * v[j];
   }
   const tolerance = relTol * Math.max(dual.maxAbsCost, Number.MIN_VALUE);
-  const optimal = dual.max <= tolerance && slack <= tolerance && marg <= relTol * massA;
+  const optimal = finite && dual.max <= tolerance && slack <= tolerance && marg <= relTol * massA;
   return {
     maxDualViolation: dual.max,
     maxSlackViolation: slack,

@@ -14,6 +14,11 @@ export interface Schedule {
   sigma(t: number): number;
   /** dm/dt */
   dm(t: number): number;
-  /** dsigma/dt */
+  /** dsigma/dt (may be +Infinity at t = 0 when sigma ~ sqrt(t), e.g. vp-linear and ve). */
   dsigma(t: number): number;
+  /**
+   * Optional d(sigma^2)/dt, finite where dsigma is not (sigma ~ sqrt(t) at t = 0). When absent,
+   * {@link varianceRate} in coefficients.ts uses 2 sigma dsigma.
+   */
+  dsigmaSq?(t: number): number;
 }

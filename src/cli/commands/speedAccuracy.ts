@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { parseSpeedAccuracyConfig, type SpeedAccuracyResult, speedAccuracy1d } from '../../thermo/speedAccuracy1d.ts';
+import { readJsonFile } from '../io.ts';
+
+/** The JSON object printed by `thermodiff speed-accuracy --json` (stable keys; forward time t). */
+export function speedAccuracyJson(r: SpeedAccuracyResult) {
+  return {
+    protocol: r.protocol,
+    tau: r.tau,
+    D0: r.d0,
+    W1Start: r.w1Start,
+    W1End: r.w1End,
+    deltaW1: r.deltaW1,
+    eta: r.eta,
+    c1: r.c1,
+    c2: r.c2,
+    wD: r.wD,
+    chainHolds: r.chainHolds,
+    curves: { t: r.curves.t, v2sq: r.curves.v2sq, vLossSq: r.curves.vLossSq, w1: r.curves.w1 },
+    checks: r.checks,
+  };
+}
+
+function fmt(x: number): string {
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a >= 1e-3 && a < 1e4 ? x.toPrecision(6) : x.toExponential(4);
+}
+
+/** A readable plain-text report of one run. */
+export function speedAccuracyTable(r: SpeedAccuracyResult): string {
+  const rows: [string, string][] = [
+    ['protocol', r.protocol],
+    ['tau', fmt(r.tau)],
+    ['D0 (Pearson chi^2, Eq. 78)', fmt(r.d0)],
+    ['W1 at reverse start (P_tau vs perturbed)', fmt(r.w1Start)],
+    ['W1 at reverse end (q vs p)', fmt(r.w1End)],
+    ['deltaW1', fmt(r.deltaW1)],
+    ['eta = deltaW1^2/(tau D0)', fmt(r.eta)],
+    ['c1 = int vLoss^2 dt', fmt(r.c1)],
+    ['c2 = int v2^2 dt', fmt(r.c2)],
+    ['wD = int T S_dot dt', fmt(r.wD)],
+    ['eta <= c1 <= c2', r.chainHolds ? 'holds' : 'VIOLATED'],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`);
+  lines.push('', 'checks:');
+  for (const c of r.checks) lines.push(`  [${c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${fmt(c.value)} (tolerance ${fmt(c.tolerance)})`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `thermodiff speed-accuracy --config FILE [--json]`: one speed-accuracy experiment (paper Sec. 4.1).
+ * Bad configs raise InputError (exit 2, one line). To extend to more dimensions, dispatch on the
+ * parsed data dimension here (and in parseSpeedAccuracyConfig) before calling speedAccuracy1d.
+ */
+export function register(program: Command): void {
+  program
+    .command('speed-accuracy')
+    .description('speed-accuracy relation (eta <= c1 <= c2) for Gaussian-mixture data in 1-D, exact velocities')
+    .requiredOption('--config <file>', 'JSON config: data, schedule (cosine|cond-ot|ot|vp-linear|ve), tau, perturbation')
+    .option('--json', 'print one JSON object on stdout')
+    .action((opts: { config: string; json?: boolean }) => {
+      const config = parseSpeedAccuracyConfig(readJsonFile(opts.config));
+      const r = speedAccuracy1d(config);
+      process.stdout.write(opts.json ? `${JSON.stringify(speedAccuracyJson(r))}\n` : speedAccuracyTable(r));
+    });
+}

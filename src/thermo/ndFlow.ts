@@ -1,0 +1,175 @@
+import { InputError } from '../core/errors.ts';
+import type { Points } from '../core/points.ts';
+import type { Rng } from '../core/rng.ts';
+import { gradientProjection2d } from '../fields/gradientProjection.ts';
+import type { LinearForceMixtureField } from '../fields/linearForceMixtureField.ts';
+import type { OtDisplacementField } from '../fields/otDisplacementField.ts';
+import { evaluateGaussianSum, isotropicGaussianSum } from '../fields/isotropicGaussianSum.ts';
+
+/** Split of T S_dot at one time into excess (v2^2) and housekeeping parts. */
+export interface ExcessHousekeeping {
+  t: number;
+  /** int |nu|^2 P (T S_dot_tot). */
+  total: number;
+  /** v2^2. */
+  v2sq: number;
+  /** Housekeeping rate int |nu_hk|^2 P. */
+  housekeeping: number;
+  /** How it was computed: `gradient-field` (nu is a gradient: housekeeping = 0 exactly),
+   * `poisson-grid` (weighted Poisson projection) or `separated-blobs` (narrow-component limit). */
+  method: 'gradient-field' | 'poisson-grid' | 'separated-blobs';
+}
+
+/**
+ * A forward protocol in n dimensions as the speed-accuracy engine needs it: the (exact or
+ * estimated) velocity nu_t shared by the true and the estimated reverse processes, exact samples
+ * and density of the true reverse start P_tau, and the excess/housekeeping split.
+ */
+export interface NdFlow {
+  readonly name: string;
+  readonly dim: number;
+  readonly tau: number;
+  /** Reverse integration stops at forward time tMin (> 0 when P_0 is singular, e.g. point masses). */
+  readonly tMin: number;
+  /** Reverse integration starts at forward time tMax (< tau when nu is singular at tau, e.g. cosine). */
+  readonly tMax: number;
+  /**
+   * Smallest component variance of the start law P_tMax when it is a Gaussian mixture: D0 is
+   * finite only if every perturbation component has variance < 2 startMinVariance (tail condition).
+   */
+  readonly startMinVariance?: number;
+  /** True when nu_t is a gradient field at every t (no housekeeping). */
+  readonly conservative: boolean;
+  velocity(t: number, x: Float64Array, n: number, out?: Float64Array): Float64Array;
+  sampleStart(n: number, rng: Rng): Points;
+  startLogDensity(x: Float64Array, n: number): Float64Array;
+  /** Excess/housekeeping split at time t; `total` is given (Monte Carlo) for `gradient-field`. */
+  split(t: number, totalMc: number): ExcessHousekeeping;
+}
+
+/** Options of {@link processFlow}. */
+export interface ProcessFlowOptions {
+  /** Smallest forward time. @default 1e-3 tau for point-mass data, 0 otherwise */
+  tMin?: number;
+  /** Largest forward time (the reverse start). @default tau */
+  tMax?: number;
+  /** Largest Poisson grid (cells per axis); finer needs fall back to the separated-blob formula. @default 192 */
+  maxCells?: number;
+}
+
+/**
+ * Flow of a linear-force process over mixture data (exact velocity, exact marginals).
+ * Housekeeping: 0 when every A_t is symmetric (then nu = grad(x.A x/2 + b.x) - T grad ln P is a
+ * gradient); otherwise, in 2-D, the weighted Poisson projection ({@link gradientProjection2d}) on a
+ * box around the components with cell size <= min component std / 2, and when that would need
+ * more than `maxCells` cells per axis, the separated-blob limit
+ * housekeeping = ||(A - A^T)/2||_F^2 sum_k w_k gamma_k (exact for one isotropic Gaussian; for
+ * narrow, well-separated components each blob's rotation about its own centre is divergence-free
+ * w.r.t. that blob while the rotation of its centre is a gradient).
+ */
+export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOptions = {}): NdFlow {
+  const { process } = field;
+  const tau = process.tau;
+  const dim = field.dim;
+  const tMin = opts.tMin ?? (field.pointMasses ? 1e-3 * tau : 0);
+  const tMax = opts.tMax ?? tau;
+  if (!(tMin >= 0 && tMin < tMax && tMax <= tau)) {
+    throw new InputError(`expected 0 <= tMin < tMax <= ${tau}, got tMin=${tMin}, tMax=${tMax}`, 'tMin');
+  }
+  let startMinVariance = Infinity;
+  for (const v of field.components(tMax).variances) startMinVariance = Math.min(startMinVariance, v);
+  const maxCells = opts.maxCells ?? 192;
+  const antisymSq = (t: number): number => {
+    const A = process.forceMatrix(t);
+    let s = 0;
+    for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) s += (0.5 * (A[i * dim + j] - A[j * dim + i])) ** 2;
+    return s;
+  };
+  let conservative = true;
+  for (let i = 0; i <= 20; i++) if (antisymSq((tau * i) / 20) > 0) conservative = false;
+  return {
+    name: process.name,
+    dim,
+    tau,
+    tMin,
+    tMax,
+    startMinVariance,
+    conservative,
+    velocity: (t, x, n, out) => field.velocity(t, x, n, out),
+    sampleStart: (n, rng) => field.sample(tMax, n, rng),
+    startLogDensity: (x, n) => field.logDensity(tMax, x, n),
+    split(t, totalMc) {
+      const a2 = antisymSq(t);
+      if (a2 === 0) return { t, total: totalMc, v2sq: totalMc, housekeeping: 0, method: 'gradient-field' };
+      const c = field.components(t);
+      let minSd = Infinity;
+      let maxSd = 0;
+      let meanVar = 0;
+      for (let j = 0; j < c.k; j++) {
+        const sd = Math.sqrt(c.variances[j]);
+        minSd = Math.min(minSd, sd);
+        maxSd = Math.max(maxSd, sd);
+        meanVar += c.weights[j] * c.variances[j];
+      }
+      if (dim === 2) {
+        let x0 = Infinity;
+        let x1 = -Infinity;
+        let y0 = Infinity;
+        let y1 = -Infinity;
+        for (let j = 0; j < c.k; j++) {
+          x0 = Math.min(x0, c.means[2 * j]);
+          x1 = Math.max(x1, c.means[2 * j]);
+          y0 = Math.min(y0, c.means[2 * j + 1]);
+          y1 = Math.max(y1, c.means[2 * j + 1]);
+        }
+        const pad = 7 * maxSd;
+        const width = Math.max(x1 - x0, y1 - y0) + 2 * pad;
+        const cells = Math.max(32, Math.ceil(width / (minSd / 2)));
+        if (cells <= maxCells) {
+          const cx = 0.5 * (x0 + x1);
+          const cy = 0.5 * (y0 + y1);
+          const r = gradientProjection2d(
+            { logDensity: (x, n) => field.logDensity(t, x, n), velocity: (x, n) => field.velocity(t, x, n) },
+            { box: [cx - width / 2, cx + width / 2, cy - width / 2, cy + width / 2], cells },
+          );
+          return { t, total: r.total, v2sq: r.excess, housekeeping: r.housekeeping, method: 'poisson-grid' };
+        }
+      }
+      const hk = a2 * meanVar;
+      return { t, total: totalMc, v2sq: Math.max(totalMc - hk, 0), housekeeping: hk, method: 'separated-blobs' };
+    },
+  };
+}
+
+/**
+ * Flow of the OT protocol: displacement interpolation from the data to the Gaussian target with
+ * the kernel (Eq. G19) velocity. The true reverse start is the exact end law N(mean, std^2 I) the
+ * target cloud was drawn from (fresh samples, exact density). An OT velocity is a gradient (T4),
+ * so housekeeping is 0 by construction and v2^2 = int |nu|^2 P.
+ */
+export function otFlow(field: OtDisplacementField, end: { mean: number[]; std: number }): NdFlow {
+  const dim = field.dim;
+  if (end.mean.length !== dim) throw new InputError(`expected ${dim} coordinates, got ${end.mean.length}`, 'ot.end.mean');
+  const g = isotropicGaussianSum(Float64Array.from(end.mean), [end.std * end.std], [1], dim, 'ot.end');
+  return {
+    name: 'ot',
+    dim,
+    tau: field.tau,
+    tMin: 0,
+    tMax: field.tau,
+    startMinVariance: end.std * end.std,
+    conservative: true,
+    velocity: (t, x, n, out) => field.velocity(t, x, n, out),
+    sampleStart(n, rng) {
+      const out = new Float64Array(n * dim);
+      for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) out[i * dim + d] = end.mean[d] + end.std * rng.normal();
+      return { data: out, n, dim };
+    },
+    startLogDensity(x, n) {
+      const out = new Float64Array(n);
+      evaluateGaussianSum(g, x, n, { logDensity: out });
+      return out;
+    },
+    split: (t, totalMc) => ({ t, total: totalMc, v2sq: totalMc, housekeeping: 0, method: 'gradient-field' }),
+  };
+}

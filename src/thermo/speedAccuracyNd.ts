@@ -1,0 +1,396 @@
+import { assertInteger } from '../core/check.ts';
+import { InputError, NumericalError } from '../core/errors.ts';
+import type { Points } from '../core/points.ts';
+import { Rng } from '../core/rng.ts';
+import { emd } from '../ot/emd.ts';
+import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
+import type { PerturbationNd } from './perturbationNd.ts';
+
+/** One numerical self-check of a run. */
+export interface SpeedAccuracyNdCheck {
+  name: string;
+  value: number;
+  tolerance: number;
+  ok: boolean;
+}
+
+/**
+ * Result of {@link speedAccuracyNd}: the keys of the 1-D `SpeedAccuracyResult` plus
+ * `housekeeping`, `v2Method` and n-D snapshots (2-D histograms).
+ */
+export interface SpeedAccuracyNdResult {
+  protocol: string;
+  tau: number;
+  dim: number;
+  d0: number;
+  /** Monte Carlo D0 = E_{tilde P}[tilde P / P_tau] - 1 and its standard error (cross-check). */
+  d0MonteCarlo: { value: number; stderr: number };
+  w1Start: number;
+  w1End: number;
+  deltaW1: number;
+  eta: number;
+  c1: number;
+  /** int v2^2 dt = wD - housekeeping. */
+  c2: number;
+  wD: number;
+  /** int housekeeping rate dt. */
+  housekeeping: number;
+  /** How v2 / housekeeping were obtained (per-time methods, comma-joined when mixed). */
+  v2Method: string;
+  /** eta <= c1 <= wD (and c1 <= c2 when conservative), with slack {@link CHAIN_SLACK_ND}. */
+  chainHolds: boolean;
+  conservative: boolean;
+  curves: {
+    /** W1 times (forward). */
+    t: number[];
+    w1: number[];
+    /** vLoss^2 on the midpoints tMid of the W1 times. */
+    tMid: number[];
+    vLossSq: number[];
+    /** T S_dot (Monte Carlo over the true particles) on the step grid tGrid. */
+    tGrid: number[];
+    tsDot: number[];
+    /** Excess/housekeeping split at the times tSplit. */
+    tSplit: number[];
+    v2sq: number[];
+    housekeepingRate: number[];
+    /** Kept for the 1-D key set: v2sq interpolated on `t`. */
+  };
+  snapshots: {
+    tOverTau: number[];
+    /** Histogram box [x0, x1, y0, y1] and cells per axis (2-D only; empty otherwise). */
+    box: number[];
+    cells: number;
+    /** Probability per cell, row-major iy * cells + ix, one array per snapshot time. */
+    forward: number[][];
+    estimated: number[][];
+  };
+  checks: SpeedAccuracyNdCheck[];
+  settings: Record<string, number | string>;
+  seconds: Record<string, number>;
+}
+
+/** Options of {@link speedAccuracyNd}. */
+export interface SpeedAccuracyNdOptions {
+  /** Particles in each reverse cloud (true and estimated). @default 1000 */
+  nParticles?: number;
+  /** RK4 steps (union of a log-spaced and a uniform grid on [tMin, tau]). @default 120 */
+  steps?: number;
+  /** Number of times where W1 is computed by exact OT. @default 30 */
+  nW1?: number;
+  /** Number of times where the excess/housekeeping split is computed. @default 12 */
+  nSplit?: number;
+  /** Grid cells per axis for D0 quadrature (2-D). @default 240 */
+  d0Cells?: number;
+  /** Monte Carlo samples for the D0 cross-check. @default 20000 */
+  d0Samples?: number;
+  /** Snapshot histogram box and cells (2-D). @default [-5, 5, -5, 5], 50 */
+  snapshotBox?: [number, number, number, number];
+  snapshotCells?: number;
+  seed?: number;
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** Relative slack of the chain: the discrete Cauchy-Schwarz makes eta <= c1 exact; c1 <= wD is physics. */
+export const CHAIN_SLACK_ND = 1e-9;
+
+/**
+ * The speed-accuracy experiment in n dimensions (paper Sec. 4.2, Eqs. 77-83).
+ *
+ * Variance reduction (one support, two weightings): n particles are drawn from the balanced mixture
+ * M = (P_tau + tilde P)/2 (half exact samples of P_tau, half of the perturbation) and carry two
+ * self-normalised weights, w_true = P_tau/M and w_est = tilde P/M (both <= 2). A deterministic flow
+ * carries weights along, so at every t the weighted clouds are samples of the true and estimated
+ * reverse marginals on the SAME positions, and W1 between them has no position-sampling bias
+ * (two independent n-point clouds in 2-D would carry a bias ~ n^{-1/2}, as large as the effect).
+ * The particles are pushed backwards in time by the shared velocity nu_t (classical RK4 on a grid that is the union
+ * of a log-spaced and a uniform grid on [tMin, tau], so the stiff start of point-mass data is
+ * resolved). W1 between the two clouds is computed by exact OT (`emd`, Euclidean cost) at `nW1`
+ * times; vLoss^2 = (dW1/dt)^2 / D0 by finite differences, c1 = sum (Delta W1)^2/Delta t / D0 (so
+ * eta <= c1 holds exactly by discrete Cauchy-Schwarz), wD = int E|nu|^2 dt (trapezoid, Monte Carlo
+ * over the true cloud, which is an exact sample of P_t), housekeeping from {@link NdFlow.split},
+ * c2 = wD - housekeeping. D0 (Eq. 78) by grid quadrature of int tildeP^2/P_tau - 1 in 2-D (Monte
+ * Carlo in other dimensions), with a Monte Carlo cross-check.
+ *
+ * @throws InputError on mismatched dimensions or bad options; NumericalError if D0 is not finite.
+ */
+export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts: SpeedAccuracyNdOptions = {}): SpeedAccuracyNdResult {
+  if (perturbation.dim !== flow.dim) {
+    throw new InputError(`perturbation is ${perturbation.dim}-D but the flow is ${flow.dim}-D`, 'perturbation');
+  }
+  const dim = flow.dim;
+  const n = opts.nParticles ?? 1000;
+  const steps = opts.steps ?? 120;
+  const nW1 = opts.nW1 ?? 30;
+  const nSplit = opts.nSplit ?? 12;
+  assertInteger(n, 'nParticles', 2);
+  assertInteger(steps, 'steps', 4);
+  assertInteger(nW1, 'nW1', 2);
+  assertInteger(nSplit, 'nSplit', 2);
+  const rng = new Rng(opts.seed ?? 1);
+  const progress = opts.onProgress ?? (() => {});
+  const { tau, tMin, tMax } = flow;
+  const spec = perturbation.spec;
+  const maxVar =
+    spec.kind === 'normal' ? spec.std ** 2 : spec.kind === 'gaussian-mixture' ? Math.max(...Array.from(spec.mixture.stds, (s) => s * s)) : 0;
+  if (flow.startMinVariance !== undefined && maxVar >= 2 * flow.startMinVariance) {
+    throw new InputError(
+      `D0 is infinite: the perturbation variance ${maxVar} is >= 2 x the smallest component variance ${flow.startMinVariance} of P_tau (the chi-square integrand grows in the tails); use a larger tau or a narrower perturbation`,
+      'perturbation',
+    );
+  }
+  const seconds: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (label: string) => {
+    const now = performance.now();
+    seconds[label] = (seconds[label] ?? 0) + (now - clock) / 1000;
+    clock = now;
+  };
+
+  // ---- time grid
+  const tSnap = [0, 1 / 3, 2 / 3, 1].map((f) => Math.min(tMax, Math.max(tMin, f * tau)));
+  const raw: number[] = [...tSnap];
+  const half = Math.max(2, Math.floor(steps / 2));
+  const lo = tMin > 0 ? tMin : 1e-3 * tau;
+  for (let j = 0; j <= half; j++) {
+    raw.push(tMin + ((tMax - tMin) * j) / half);
+    raw.push(lo * (tMax / lo) ** (j / half));
+  }
+  raw.sort((a, b) => a - b);
+  const grid: number[] = [];
+  for (const t of raw) {
+    if (t < tMin || t > tMax) continue;
+    if (grid.length === 0 || t - grid[grid.length - 1] > 1e-9 * tau) grid.push(t);
+  }
+  grid[grid.length - 1] = tMax;
+  const G = grid.length;
+  const pick = (count: number): Set<number> => {
+    const s = new Set<number>([0, G - 1]);
+    for (let i = 1; i < count - 1; i++) s.add(Math.round((i * (G - 1)) / (count - 1)));
+    return s;
+  };
+  const w1Idx = pick(Math.min(nW1, G));
+  const snapIdx = new Set(tSnap.map((t) => grid.findIndex((g) => Math.abs(g - t) <= 1e-9 * tau)));
+  for (const i of snapIdx) if (i >= 0) w1Idx.add(i);
+  const splitIdx = pick(Math.min(nSplit, G));
+
+  // ---- D0
+  const d0Samples = opts.d0Samples ?? 20000;
+  const ps = perturbation.sample(d0Samples, rng.fork());
+  const lpP = perturbation.logDensity(ps.data, d0Samples);
+  const lpT = flow.startLogDensity(ps.data, d0Samples);
+  let m1 = 0;
+  let m2 = 0;
+  for (let i = 0; i < d0Samples; i++) {
+    const r = Math.exp(lpP[i] - lpT[i]);
+    m1 += r;
+    m2 += r * r;
+  }
+  m1 /= d0Samples;
+  const d0Mc = { value: m1 - 1, stderr: Math.sqrt(Math.max(m2 / d0Samples - m1 * m1, 0) / d0Samples) };
+  let d0 = d0Mc.value;
+  if (dim === 2) {
+    const cells = opts.d0Cells ?? 240;
+    const { lo: blo, hi: bhi } = perturbation.box;
+    const hx = (bhi[0] - blo[0]) / cells;
+    const hy = (bhi[1] - blo[1]) / cells;
+    const pts = new Float64Array(2 * cells * cells);
+    for (let j = 0; j < cells; j++) {
+      for (let i = 0; i < cells; i++) {
+        pts[2 * (j * cells + i)] = blo[0] + (i + 0.5) * hx;
+        pts[2 * (j * cells + i) + 1] = blo[1] + (j + 0.5) * hy;
+      }
+    }
+    const a = perturbation.logDensity(pts, cells * cells);
+    const b = flow.startLogDensity(pts, cells * cells);
+    let s = 0;
+    let mass = 0;
+    for (let q = 0; q < cells * cells; q++) {
+      if (a[q] === -Infinity) continue;
+      s += Math.exp(2 * a[q] - b[q]);
+      mass += Math.exp(a[q]);
+    }
+    // normalise by the quadrature mass of tildeP (exactly 1 in the limit) to cancel the box/grid error
+    d0 = (s * hx * hy) / (mass * hx * hy) ** 2 - 1;
+  }
+  if (!Number.isFinite(d0) || d0 <= 0) throw new NumericalError(`D0 is not a finite positive number (got ${d0})`);
+  lap('d0');
+
+  // ---- reverse clouds: one support, two weightings (see the TSDoc)
+  const nTrue = Math.ceil(n / 2);
+  const trueStart = flow.sampleStart(nTrue, rng.fork());
+  const estStart = perturbation.sample(n - nTrue, rng.fork());
+  const x = new Float64Array(n * dim);
+  x.set(trueStart.data, 0);
+  x.set(estStart.data, nTrue * dim);
+  const lTrue = flow.startLogDensity(x, n);
+  const lEst = perturbation.logDensity(x, n);
+  const wTrue = new Float64Array(n);
+  const wEst = new Float64Array(n);
+  let sTrue = 0;
+  let sEst = 0;
+  for (let i = 0; i < n; i++) {
+    const m = Math.max(lTrue[i], lEst[i]);
+    const lm = m + Math.log(0.5 * Math.exp(lTrue[i] - m) + 0.5 * Math.exp(lEst[i] - m));
+    wTrue[i] = Math.exp(lTrue[i] - lm);
+    wEst[i] = Math.exp(lEst[i] - lm);
+    sTrue += wTrue[i];
+    sEst += wEst[i];
+  }
+  for (let i = 0; i < n; i++) {
+    wTrue[i] /= sTrue;
+    wEst[i] /= sEst;
+  }
+  const k1 = new Float64Array(n * dim);
+  const k2 = new Float64Array(n * dim);
+  const k3 = new Float64Array(n * dim);
+  const k4 = new Float64Array(n * dim);
+  const tmp = new Float64Array(n * dim);
+  const tsDot = new Float64Array(G);
+  const clouds = new Map<number, Float64Array>();
+  const meanSq = (v: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      let q = 0;
+      for (let d = 0; d < dim; d++) q += v[i * dim + d] ** 2;
+      s += wTrue[i] * q;
+    }
+    return s;
+  };
+  const record = (j: number) => {
+    if (w1Idx.has(j) || snapIdx.has(j)) clouds.set(j, x.slice());
+  };
+  record(G - 1);
+  for (let j = G - 1; j > 0; j--) {
+    const t = grid[j];
+    const h = grid[j - 1] - t; // negative
+    flow.velocity(t, x, n, k1);
+    tsDot[j] = meanSq(k1);
+    for (let i = 0; i < x.length; i++) tmp[i] = x[i] + 0.5 * h * k1[i];
+    flow.velocity(t + 0.5 * h, tmp, n, k2);
+    for (let i = 0; i < x.length; i++) tmp[i] = x[i] + 0.5 * h * k2[i];
+    flow.velocity(t + 0.5 * h, tmp, n, k3);
+    for (let i = 0; i < x.length; i++) tmp[i] = x[i] + h * k3[i];
+    flow.velocity(t + h, tmp, n, k4);
+    for (let i = 0; i < x.length; i++) {
+      x[i] += (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+      if (!Number.isFinite(x[i])) throw new NumericalError(`particle left the finite range at t=${grid[j - 1]}`);
+    }
+    record(j - 1);
+    progress(G - j, G + w1Idx.size + splitIdx.size, 'reverse ODE');
+  }
+  flow.velocity(grid[0], x, n, k1);
+  tsDot[0] = meanSq(k1);
+  lap('reverseOde');
+
+  // ---- W1 along time
+  const w1Times = [...w1Idx].sort((a, b) => a - b);
+  const w1: number[] = [];
+  let done = G;
+  for (const j of w1Times) {
+    const c: Points = { data: clouds.get(j)!, n, dim };
+    const r = emd(wTrue, wEst, { kind: 'euclidean', x: c, y: c });
+    w1.push(r.cost);
+    progress(++done, G + w1Idx.size + splitIdx.size, 'W1 by exact OT');
+  }
+  lap('w1');
+  const tW1 = w1Times.map((j) => grid[j]);
+  const tMid: number[] = [];
+  const vLossSq: number[] = [];
+  let c1 = 0;
+  for (let i = 0; i + 1 < tW1.length; i++) {
+    const dt = tW1[i + 1] - tW1[i];
+    const dw = w1[i + 1] - w1[i];
+    tMid.push(0.5 * (tW1[i] + tW1[i + 1]));
+    vLossSq.push((dw / dt) ** 2 / d0);
+    c1 += (dw * dw) / dt / d0;
+  }
+  const w1End = w1[0];
+  const w1Start = w1[w1.length - 1];
+  const deltaW1 = w1End - w1Start;
+  const eta = (deltaW1 * deltaW1) / (tau * d0);
+
+  // ---- dissipation
+  let wD = 0;
+  for (let j = 0; j + 1 < G; j++) wD += 0.5 * (tsDot[j] + tsDot[j + 1]) * (grid[j + 1] - grid[j]);
+  const splits: ExcessHousekeeping[] = [];
+  for (const j of [...splitIdx].sort((a, b) => a - b)) {
+    splits.push(flow.split(grid[j], tsDot[j]));
+    progress(++done, G + w1Idx.size + splitIdx.size, 'excess/housekeeping');
+  }
+  let housekeeping = 0;
+  for (let i = 0; i + 1 < splits.length; i++) {
+    housekeeping += 0.5 * (splits[i].housekeeping + splits[i + 1].housekeeping) * (splits[i + 1].t - splits[i].t);
+  }
+  const c2 = wD - housekeeping;
+  lap('split');
+  const methods = [...new Set(splits.map((s) => s.method))];
+
+  // ---- snapshots (2-D histograms)
+  const box = opts.snapshotBox ?? [-5, 5, -5, 5];
+  const cells = opts.snapshotCells ?? 50;
+  const forward: number[][] = [];
+  const estimated: number[][] = [];
+  if (dim === 2) {
+    for (const t of tSnap) {
+      const j = grid.findIndex((g) => Math.abs(g - t) <= 1e-9 * tau);
+      const c = clouds.get(j)!;
+      forward.push(histogram2d(c, wTrue, box, cells));
+      estimated.push(histogram2d(c, wEst, box, cells));
+    }
+  }
+  lap('snapshots');
+
+  const slack = (v: number) => CHAIN_SLACK_ND * Math.abs(v) + 1e-15;
+  const chainHolds = eta <= c1 + slack(c1) && c1 <= wD + slack(wD) && (!flow.conservative || c1 <= c2 + slack(c2));
+  const checks: SpeedAccuracyNdCheck[] = [];
+  const d0Diff = Math.abs(d0 - d0Mc.value);
+  checks.push({ name: 'd0 quadrature vs Monte Carlo (in MC standard errors)', value: d0Diff / Math.max(d0Mc.stderr, 1e-300), tolerance: 4, ok: d0Diff <= 4 * d0Mc.stderr });
+  const hkMax = Math.max(0, ...splits.map((s) => s.housekeeping / Math.max(s.total, 1e-300)));
+  checks.push({ name: 'max housekeeping/total (0 for conservative)', value: hkMax, tolerance: flow.conservative ? 0 : 1, ok: flow.conservative ? hkMax === 0 : hkMax <= 1 });
+  return {
+    protocol: flow.name,
+    tau,
+    dim,
+    d0,
+    d0MonteCarlo: d0Mc,
+    w1Start,
+    w1End,
+    deltaW1,
+    eta,
+    c1,
+    c2,
+    wD,
+    housekeeping,
+    v2Method: methods.join(','),
+    chainHolds,
+    conservative: flow.conservative,
+    curves: {
+      t: tW1,
+      w1,
+      tMid,
+      vLossSq,
+      tGrid: grid,
+      tsDot: Array.from(tsDot),
+      tSplit: splits.map((s) => s.t),
+      v2sq: splits.map((s) => s.v2sq),
+      housekeepingRate: splits.map((s) => s.housekeeping),
+    },
+    snapshots: { tOverTau: [0, 1 / 3, 2 / 3, 1], box: dim === 2 ? box : [], cells: dim === 2 ? cells : 0, forward, estimated },
+    checks,
+    settings: { nParticles: n, steps: G - 1, nW1: w1Times.length, nSplit: splits.length, tMin, tMax, d0Samples },
+    seconds,
+  };
+}
+
+/** Probability per cell of a weighted 2-D point cloud on a box (points outside are dropped). */
+export function histogram2d(x: Float64Array, w: Float64Array, box: readonly number[], cells: number): number[] {
+  const [x0, x1, y0, y1] = box;
+  const h = new Array<number>(cells * cells).fill(0);
+  for (let i = 0; i < w.length; i++) {
+    const ix = Math.floor(((x[2 * i] - x0) / (x1 - x0)) * cells);
+    const iy = Math.floor(((x[2 * i + 1] - y0) / (y1 - y0)) * cells);
+    if (ix >= 0 && ix < cells && iy >= 0 && iy < cells) h[iy * cells + ix] += w[i];
+  }
+  return h;
+}

@@ -10,6 +10,7 @@
 import { InputError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import { paramShapes } from './mlpGraphs.ts';
+import { mlpSizes } from './mlpSizes.ts';
 import { OnnxMlpEngine } from './onnxMlpEngine.ts';
 
 /** Options of one optimisation step. */
@@ -64,10 +65,7 @@ export interface MlpEngineOptions {
   eps?: number;
 }
 
-/** Layer sizes of the time-conditioned MLP: [dim + 1, ...hidden, dim]. */
-export function mlpSizes(dim: number, hidden: readonly number[]): number[] {
-  return [dim + 1, ...hidden, dim];
-}
+export { mlpSizes };
 
 /**
  * Seeded initial parameters, PyTorch `nn.Linear` convention: every weight and bias of layer k is

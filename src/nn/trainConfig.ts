@@ -73,7 +73,9 @@ export function parseTrainConfig(json: unknown, where = 'config'): TrainConfig {
   const model = obj(c.model ?? {}, `${where}.model`);
   const hidden = (model.hidden ?? [256, 256, 256]) as number[];
   if (!Array.isArray(hidden) || hidden.length === 0) throw new InputError('expected a non-empty array of layer widths', `${where}.model.hidden`);
-  hidden.forEach((h, i) => assertInteger(h, `${where}.model.hidden[${i}]`, 1, 1 << 16));
+  hidden.forEach((h, i) => {
+    assertInteger(h, `${where}.model.hidden[${i}]`, 1, 1 << 16);
+  });
   const tr = obj(c.train ?? {}, `${where}.train`);
   const steps = num(tr, 'steps', `${where}.train`, 2000);
   assertInteger(steps, `${where}.train.steps`, 1);

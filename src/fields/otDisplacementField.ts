@@ -7,9 +7,12 @@ import { evaluateGaussianSum, isotropicGaussianSum } from './isotropicGaussianSu
 /** Options of {@link otDisplacementField}. */
 export interface OtDisplacementFieldOptions {
   /**
-   * Kernel bandwidth h (std of the Gaussian kernel). @default Silverman's rule for the pooled
-   * interpolated cloud: h = sd * (4 / (dim + 2))^{1/(dim+4)} * n^{-1/(dim+4)}, sd = the root mean
-   * coordinate variance of the data cloud (so in 2-D h = sd n^{-1/6}).
+   * Kernel bandwidth h (std of the Gaussian kernel). @default half of Silverman's rule for the
+   * target (Gaussian) cloud: h = 0.5 sd (4 / (dim + 2))^{1/(dim+4)} np^{-1/(dim+4)}, sd = the root
+   * mean coordinate variance of the target cloud, np = plan support size (2-D: 0.5 sd np^{-1/6}).
+   * Silverman's rule on the data cloud itself over-smooths structured data (Swiss-roll arms
+   * are ~1.8 apart): the halved target-based rule keeps the smoothing loss of kinetic energy at a
+   * few per cent (tested).
    */
   bandwidth?: number;
 }
@@ -82,15 +85,15 @@ export function otDisplacementField(
     for (let d = 0; d < dim; d++) {
       let s = 0;
       let s2 = 0;
-      for (let i = 0; i < data.n; i++) {
-        const z = data.data[i * dim + d];
+      for (let i = 0; i < target.n; i++) {
+        const z = target.data[i * dim + d];
         s += z;
         s2 += z * z;
       }
-      v += s2 / data.n - (s / data.n) ** 2;
+      v += s2 / target.n - (s / target.n) ** 2;
     }
     const sd = Math.sqrt(v / dim);
-    h = sd * (4 / (dim + 2)) ** (1 / (dim + 4)) * np ** (-1 / (dim + 4));
+    h = 0.5 * sd * (4 / (dim + 2)) ** (1 / (dim + 4)) * np ** (-1 / (dim + 4));
   }
   assertPositive(h, 'ot.bandwidth');
   const bw = h;

@@ -1,0 +1,280 @@
+/**
+ * The paper's two-dimensional Swiss-roll experiment (Sec. 4.2, Fig. 7, Table II) and the Fig. 5
+ * comparison of cosine, cond-OT and OT on the Swiss roll, with exact velocities for the force
+ * processes (Eq. 99) and the schedules, and the kernel (Eq. G19) velocity for OT.
+ */
+import { Rng } from '../core/rng.ts';
+import { swissRoll } from '../data/swissRoll.ts';
+import { linearForceMixtureField, mixtureFromPoints } from '../fields/linearForceMixtureField.ts';
+import { otDisplacementField } from '../fields/otDisplacementField.ts';
+import { scheduleProcess } from '../processes/scheduleProcess.ts';
+import { swissRollForce } from '../processes/swissRollForce.ts';
+import { barChart, heatmap, lineChart, panelGrid } from '../report/charts.ts';
+import { fmt, markdownTable } from '../report/markdown.ts';
+import { svgToPng } from '../report/png.ts';
+import { namedSchedule } from '../schedules/namedSchedule.ts';
+import { type NdFlow, otFlow, processFlow } from '../thermo/ndFlow.ts';
+import { perturbationNd } from '../thermo/perturbationNd.ts';
+import { type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult, speedAccuracyNd } from '../thermo/speedAccuracyNd.ts';
+import type { Experiment, ExperimentContext, ExperimentOutput } from './experiment.ts';
+
+/** Table II of the paper (eta). */
+export const PAPER_TABLE_II: Record<string, number> = { 'g=0': 9.301e-2, 'g=3': 3.43e-1, 'g=5': 5.615e-1, OT: 7.221e-6 };
+/** Fig. 7(f) bar readings (approximate). */
+export const PAPER_FIG7F: Record<string, { c1: number; wD: number }> = {
+  'g=0': { c1: 0.2, wD: 2 },
+  'g=3': { c1: 0.4, wD: 10 },
+  'g=5': { c1: 0.6, wD: 25 },
+  OT: { c1: 6e-5, wD: 1.5 },
+};
+
+/** Settings of one run (the choices the paper leaves open). */
+export interface SwissRollSettings {
+  tau: number;
+  h: number;
+  Tfin: number;
+  gs: number[];
+  /** Swiss-roll points (the data = their point masses). */
+  nData: number;
+  noise: number;
+  /** Gaussian target samples for the OT plan (= nData). */
+  perturbationStd: number;
+  engine: SpeedAccuracyNdOptions;
+  /** Reverse start of the schedules, as a fraction of tau (their velocity is singular at tau). */
+  scheduleEnd: number;
+}
+
+/** Default (full) and quick settings. tau = 3: see the report section for why. */
+export function swissRollSettings(quick: boolean): SwissRollSettings {
+  return {
+    tau: 3,
+    h: 1.1,
+    Tfin: 0.5,
+    gs: [0, 3, 5],
+    nData: quick ? 150 : 1000,
+    noise: 0.1,
+    perturbationStd: 0.9,
+    engine: quick
+      ? { nParticles: 200, steps: 40, nW1: 10, nSplit: 5, d0Cells: 100, d0Samples: 4000 }
+      : { nParticles: 1000, steps: 120, nW1: 30, nSplit: 12, d0Cells: 200, d0Samples: 20000 },
+    scheduleEnd: 1 - 1e-3,
+  };
+}
+
+interface ProtocolRun {
+  label: string;
+  result: SpeedAccuracyNdResult;
+  extra: Record<string, number>;
+  seconds: number;
+}
+
+/** Run every protocol of the experiment (library entry; no I/O). */
+export function runSwissRoll(
+  settings: SwissRollSettings,
+  seed: number,
+  onProgress: (done: number, total: number, label: string) => void = () => {},
+): { main: ProtocolRun[]; fig5: ProtocolRun[] } {
+  const rng = new Rng(seed);
+  const data = swissRoll(settings.nData, rng.fork(), { noise: settings.noise });
+  const mixture = mixtureFromPoints(data);
+  const pert = perturbationNd({ kind: 'normal', mean: [0, 0], std: settings.perturbationStd }, 2);
+  const labels = [...settings.gs.map((g) => `g=${g}`), 'OT', 'cosine', 'cond-OT'];
+  const total = labels.length;
+  let done = 0;
+  const run = (label: string, flow: NdFlow, extra: Record<string, number> = {}): ProtocolRun => {
+    const t0 = performance.now();
+    const result = speedAccuracyNd(flow, pert, {
+      ...settings.engine,
+      seed: seed + done + 1,
+      onProgress: (d, t) => onProgress(done + d / t, total, `swiss-roll ${label}`),
+    });
+    done++;
+    onProgress(done, total, `swiss-roll ${label}`);
+    return { label, result, extra, seconds: (performance.now() - t0) / 1000 };
+  };
+  const main: ProtocolRun[] = [];
+  for (const g of settings.gs) {
+    const process = swissRollForce({ h: settings.h, g, Tfin: settings.Tfin, tau: settings.tau });
+    main.push(run(`g=${g}`, processFlow(linearForceMixtureField(process, mixture))));
+  }
+  const target = new Float64Array(2 * settings.nData);
+  const trng = rng.fork();
+  for (let i = 0; i < target.length; i++) target[i] = trng.normal();
+  const ot = otDisplacementField(data, { data: target, n: settings.nData, dim: 2 }, settings.tau);
+  const otRun = run('OT', otFlow(ot, { mean: [0, 0], std: 1 }), { bandwidth: ot.bandwidth, w2SqPlan: ot.w2Sq, c2Geodesic: ot.w2Sq / settings.tau });
+  main.push(otRun);
+  const fig5: ProtocolRun[] = [];
+  for (const name of ['cosine', 'cond-ot'] as const) {
+    const s = namedSchedule(name, settings.tau);
+    const field = linearForceMixtureField(scheduleProcess(s, 2), mixture);
+    fig5.push(run(name === 'cond-ot' ? 'cond-OT' : 'cosine', processFlow(field, { tMax: settings.scheduleEnd * settings.tau })));
+  }
+  fig5.push(otRun);
+  return { main, fig5 };
+}
+
+function snapshotPanels(r: ProtocolRun, rows: ('forward' | 'estimated')[]): string[] {
+  const s = r.result.snapshots;
+  const [x0, x1, y0, y1] = s.box;
+  const panels: string[] = [];
+  for (const row of rows) {
+    s.tOverTau.forEach((f, i) => {
+      panels.push(
+        heatmap({
+          title: `${r.label} ${row === 'forward' ? 'forward P_t' : 'estimated P~_t'}, t/tau=${fmt(f, 2)}`,
+          xLabel: 'x',
+          yLabel: 'y',
+          x0,
+          x1,
+          y0,
+          y1,
+          nx: s.cells,
+          ny: s.cells,
+          values: s[row][i],
+          colorLabel: 'prob./cell',
+          width: 200,
+          height: 200,
+        }),
+      );
+    });
+  }
+  return panels;
+}
+
+function summary(r: ProtocolRun) {
+  const x = r.result;
+  return {
+    eta: x.eta,
+    c1: x.c1,
+    c2: x.c2,
+    wD: x.wD,
+    housekeeping: x.housekeeping,
+    d0: x.d0,
+    d0MonteCarlo: x.d0MonteCarlo,
+    w1Start: x.w1Start,
+    w1End: x.w1End,
+    deltaW1: x.deltaW1,
+    chainHolds: x.chainHolds,
+    v2Method: x.v2Method,
+    curves: x.curves,
+    checks: x.checks,
+    settings: x.settings,
+    seconds: r.seconds,
+    ...r.extra,
+  };
+}
+
+/** Swiss-roll experiment for `thermodiff reproduce`. */
+export const swissRollExperiment: Experiment = {
+  name: 'swiss-roll',
+  title: 'Swiss roll with a rotational force (Fig. 7, Table II) and cosine/cond-OT/OT (Fig. 5), exact velocities',
+  runsByDefault: false,
+  async run(ctx: ExperimentContext): Promise<ExperimentOutput> {
+    const settings = swissRollSettings(ctx.quick);
+    const t0 = performance.now();
+    const { main, fig5 } = runSwissRoll(settings, ctx.seed, ctx.onProgress);
+    const computeSeconds = (performance.now() - t0) / 1000;
+    const dir = 'swiss-roll';
+    const png = (name: string, svg: string) => ctx.writeFile(`${dir}/${name}`, svgToPng(svg));
+    for (const r of main) png(`densities-${r.label.replace('=', '')}.png`, panelGrid(snapshotPanels(r, ['forward', 'estimated']), 4));
+    png('fig5-estimated.png', panelGrid(fig5.flatMap((r) => snapshotPanels(r, ['estimated'])), 4, 'Reverse (estimated) densities: cosine, cond-OT, OT'));
+    png('fig5-forward.png', panelGrid(fig5.flatMap((r) => snapshotPanels(r, ['forward'])), 4, 'Forward densities: cosine, cond-OT, OT'));
+    const curvePanels = main.map((r) => {
+      const c = r.result.curves;
+      const tau = r.result.tau;
+      return lineChart({
+        title: r.label,
+        xLabel: 't / tau',
+        yLabel: 'a.u.',
+        logY: true,
+        series: [
+          { name: 'vLoss^2', x: c.tMid.map((t) => t / tau), y: c.vLossSq },
+          { name: 'T S_dot', x: c.tGrid.map((t) => t / tau), y: c.tsDot },
+          { name: 'v2^2', x: c.tSplit.map((t) => t / tau), y: c.v2sq, dash: true },
+        ],
+        width: 320,
+        height: 220,
+      });
+    });
+    png('dissipation.png', panelGrid(curvePanels, 2, 'vLoss^2(t) <= T S_dot(t) (log scale)'));
+    const pos = (v: number) => Math.max(v, 1e-12);
+    png(
+      'bars.png',
+      barChart({
+        title: 'eta <= c1 <= wD',
+        yLabel: 'a.u.',
+        logY: true,
+        categories: main.map((r) => r.label),
+        series: [
+          { name: 'eta', values: main.map((r) => pos(r.result.eta)) },
+          { name: 'c1', values: main.map((r) => pos(r.result.c1)) },
+          { name: 'wD', values: main.map((r) => pos(r.result.wD)) },
+        ],
+      }),
+    );
+    const rows = main.map((r) => [
+      r.label,
+      fmt(r.result.eta, 4),
+      PAPER_TABLE_II[r.label] !== undefined ? fmt(PAPER_TABLE_II[r.label], 4) : '-',
+      fmt(r.result.c1, 3),
+      PAPER_FIG7F[r.label] ? `~${fmt(PAPER_FIG7F[r.label].c1, 2)}` : '-',
+      fmt(r.result.wD, 3),
+      PAPER_FIG7F[r.label] ? `~${fmt(PAPER_FIG7F[r.label].wD, 2)}` : '-',
+      fmt(r.result.housekeeping, 3),
+      fmt(r.result.d0, 4),
+      fmt(r.result.deltaW1, 3),
+      r.result.chainHolds ? 'yes' : 'NO',
+      fmt(r.seconds, 3),
+    ]);
+    const fig5Rows = fig5.map((r) => [r.label, fmt(r.result.eta, 4), fmt(r.result.c1, 3), fmt(r.result.c2, 3), fmt(r.result.d0, 4), fmt(r.result.deltaW1, 3), r.result.chainHolds ? 'yes' : 'NO']);
+    const otRun = main[main.length - 1];
+    const e = settings.engine;
+    const section = [
+      '## Swiss roll with a rotational force (Fig. 7, Table II; Fig. 5)',
+      '',
+      ctx.quick ? '**Quick mode**: reduced sizes; numbers are noisy and only show that the pipeline runs.\n' : '',
+      'Exact velocities nu = f - T grad ln P_t for the force processes (Eq. 99, data = point masses at the Swiss-roll points), shared by the true and the estimated reverse processes; OT uses the kernel velocity of Eq. G19. eta = (Delta W1)^2 / (tau D0), c1 = int vLoss^2, wD = int T S_dot, housekeeping = int of the housekeeping rate.',
+      '',
+      markdownTable(['protocol', 'eta (ours)', 'eta (paper)', 'c1', 'c1 paper (Fig. 7f)', 'wD', 'wD paper', 'housekeeping', 'D0', 'Delta W1', 'eta<=c1<=wD', 'seconds'], rows),
+      '',
+      '**Why our eta does not grow with g (and the paper\'s does).** For the force of Eq. 99 the marginal at time t is exactly the g = 0 marginal rotated by int_0^t G (Eq. G8: the mean map is e^{int H} R(int G) and the covariance is isotropic), and the velocity satisfies nu^g(x) = G J x + R nu^0(R^{-1} x) (tested to round-off). The perturbed start N(0, 0.9^2 I) is rotation invariant, so the estimated reverse process is the g = 0 one rotated by the same angle, and W1 between the two is rotation invariant: **with exact velocities eta, D0 and c1 are exactly independent of g**; only wD grows, by the housekeeping dissipation. The spread in the eta column is Monte Carlo noise. The paper\'s growth of eta with g must come from its velocity estimate (a trained score network is suggested by the note\'s "score-estimated velocity") or its discretisation, the 2-D analogue of the schedule independence of the 1-D eta (paper-spec Sec. 5 item 1). The chain eta <= c1 <= wD holds for every protocol; the bound becomes looser as g grows because wD contains the housekeeping part.',
+      '',
+      `OT protocol: exact plan (emd) between the ${settings.nData} data points and ${settings.nData} N(0, I) samples, kernel bandwidth h = ${fmt(otRun.extra.bandwidth, 3)}; W2^2/tau of the plan = ${fmt(otRun.extra.c2Geodesic, 4)} (the geodesic value of c2), measured c2 = wD = ${fmt(otRun.result.wD, 4)} (kernel smoothing loses a few per cent of the kinetic energy). The paper's OT eta = 7.2e-6 means Delta W1 ~ 0 there; with our exact plan and kernel velocity Delta W1 = ${fmt(otRun.result.deltaW1, 3)}.`,
+      '',
+      '![densities g=0](swiss-roll/densities-g0.png)',
+      '![densities g=3](swiss-roll/densities-g3.png)',
+      '![densities g=5](swiss-roll/densities-g5.png)',
+      '![densities OT](swiss-roll/densities-OT.png)',
+      '![vLoss^2 and T S_dot](swiss-roll/dissipation.png)',
+      '![eta, c1, wD](swiss-roll/bars.png)',
+      '',
+      '### Fig. 5: cosine vs cond-OT vs OT on the Swiss roll',
+      '',
+      markdownTable(['protocol', 'eta', 'c1', 'c2', 'D0', 'Delta W1', 'chain'], fig5Rows),
+      '',
+      '![forward](swiss-roll/fig5-forward.png)',
+      '![estimated reverse](swiss-roll/fig5-estimated.png)',
+      '',
+      '### Choices the paper leaves open (ours)',
+      '',
+      `- tau = ${settings.tau}: with ds/dt = 2Hs + 2T, tau = 3 contracts the mean by e^{int H} = 0.117 and gives s_tau = 0.528, so P_tau is a near-Gaussian blob. tau <= 2 gives s_tau < 0.405 = 0.9^2/2, for which the chi-square D0 of N(0, 0.81 I) against P_tau is infinite (the integrand grows in the tails); the run refuses such settings.`,
+      `- Data: ${settings.nData} Swiss-roll points (angle 1.5 pi (1 + 2u), radius 4 theta/(4.5 pi), Gaussian jitter ${settings.noise}); q = their empirical law (point masses), so P_t is an exact Gaussian mixture for t > 0; the reverse processes stop at tMin = 1e-3 tau.`,
+      `- Particles: ${e.nParticles} on one support drawn from (P_tau + N(0, 0.81 I))/2 carrying two importance weights (true and estimated), RK4 on ${e.steps} steps (log-spaced near t = 0 plus uniform), W1 by exact OT at ${e.nW1} times, D0 by quadrature on a ${e.d0Cells}^2 grid over mean +- 8.5 std (Monte Carlo cross-check with ${e.d0Samples} samples).`,
+      `- Housekeeping: weighted Poisson projection on a grid with cell <= min component std/2 (at most 192 cells per axis); earlier, the separated-blob limit ||A_anti||_F^2 E[gamma] (see docs/multid.md).`,
+      `- Schedules (Fig. 5) start the reverse process at t = ${settings.scheduleEnd} tau (their velocity is singular at tau).`,
+      `- Density snapshots: weighted particle histograms, probability per cell on [-5, 5]^2 with 50 x 50 cells.`,
+      '',
+      `Compute time: ${fmt(computeSeconds, 3)} s for ${main.length + fig5.length - 1} protocol runs (charts extra). runsByDefault is false: the full run takes longer than ~2 minutes on 2 shared cores; run it with \`thermodiff reproduce swiss-roll\`.`,
+    ].join('\n');
+    return {
+      results: {
+        settings,
+        paperTableII: PAPER_TABLE_II,
+        protocols: Object.fromEntries(main.map((r) => [r.label, summary(r)])),
+        fig5: Object.fromEntries(fig5.map((r) => [r.label, summary(r)])),
+        computeSeconds,
+      },
+      reportSection: section,
+    };
+  },
+};

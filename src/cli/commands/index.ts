@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { register as ot } from './ot.ts';
 import { register as speedAccuracy } from './speedAccuracy.ts';
 import { register as train } from './train.ts';
+import { register as sample } from './sample.ts';
+import { register as evaluate } from './evaluate.ts';
+import { register as bench } from './bench.ts';
 
 /** Every CLI command registers itself here (one import + one entry per command). */
-export const commands: Array<(program: Command) => void> = [ot, speedAccuracy, train];
+export const commands: Array<(program: Command) => void> = [ot, speedAccuracy, train, sample, evaluate, bench];

@@ -50,7 +50,7 @@ test('in-process resume from a mid-run state gives bitwise-identical weights, EM
   assert.deepEqual(resumed.losses, full.losses);
   const a = full.model.params();
   const b = resumed.model.params();
-  a.forEach((p, i) => assert.deepEqual(Buffer.from(b[i].buffer), Buffer.from(p.buffer), `tensor ${i} differs`));
+  for (let i = 0; i < a.length; i++) assert.deepEqual(Buffer.from(b[i].buffer), Buffer.from(a[i].buffer), `tensor ${i} differs`);
 });
 
 test('resume refuses a checkpoint from another configuration', async () => {

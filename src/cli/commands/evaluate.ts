@@ -10,7 +10,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.ts';
-import { Rng } from '../../core/rng.ts';
 import { mixtureOf } from '../../nn/datasetSpec.ts';
 import { checkEq100, type Eq100Check, evaluateFlowModel, type FlowEvaluation, flowMatchingResidual } from '../../nn/evaluateFlowModel.ts';
 import type { FlowModel } from '../../nn/flowModel.ts';

@@ -1,0 +1,52 @@
+/**
+ * Synchronous Vega-Lite -> SVG rendering (no browser, no canvas).
+ *
+ * Vega's public `view.toSVG()` is asynchronous only because it may have to load external data or
+ * images. Our specs carry inline data and no images, so the dataflow can be run synchronously
+ * (`view.run()`) and the scenegraph rendered with Vega's own headless SVG string renderer, exactly
+ * as `renderHeadless` does inside `toSVG`. test/report/vegaSvg.test.ts checks that the output is
+ * byte-identical to `await view.toSVG()` for every chart type, so a change in Vega's internals is
+ * caught by the tests.
+ */
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+interface ViewInternals {
+  _viewWidth: number;
+  _viewHeight: number;
+  _origin: [number, number];
+}
+
+interface SvgStringRenderer {
+  initialize(el: null, width: number, height: number, origin: readonly number[], scaleFactor: number): SvgStringRenderer;
+  background(color: unknown): SvgStringRenderer;
+  render(scene: unknown): SvgStringRenderer;
+  svg(): string;
+}
+
+/** Compile a Vega-Lite spec and build a headless Vega view (run synchronously). */
+export function vegaLiteView(spec: TopLevelSpec): vega.View {
+  // Silence Vega-Lite/Vega warnings (library code never prints); errors still throw.
+  const logger = vega.logger(vega.None);
+  const view = new vega.View(vega.parse(vl.compile(spec, { logger }).spec), { renderer: 'none', logLevel: vega.None });
+  view.run();
+  return view;
+}
+
+/** Render a Vega-Lite spec with inline data to an SVG string, synchronously. */
+export function vegaLiteToSvg(spec: TopLevelSpec): string {
+  const view = vegaLiteView(spec);
+  const v = view as unknown as ViewInternals;
+  const pad = view.padding() as { left: number; right: number; top: number; bottom: number };
+  const width = Math.max(0, v._viewWidth + pad.left + pad.right);
+  const height = Math.max(0, v._viewHeight + pad.top + pad.bottom);
+  const Ctor = (vega as unknown as { SVGStringRenderer: new (loader: unknown) => SvgStringRenderer }).SVGStringRenderer;
+  const r = new Ctor(view.loader())
+    .initialize(null, width, height, [pad.left + v._origin[0], pad.top + v._origin[1]], 1)
+    .background(view.background());
+  r.render((view.scenegraph() as unknown as { root: unknown }).root);
+  const svg = r.svg();
+  view.finalize();
+  return svg;
+}

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { makePoints } from '../../src/core/points.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { couplePairs } from '../../src/nn/couplings.ts';
+import { learningRate } from '../../src/nn/lrSchedule.ts';
+import { minibatchAssignment } from '../../src/nn/minibatchAssignment.ts';
+import { sinkhornRowPlan } from '../../src/nn/sinkhornPlan.ts';
+import { stepRng } from '../../src/nn/stepRng.ts';
+import { emd } from '../../src/ot/emd.ts';
+import { sinkhorn } from '../../src/ot/sinkhorn.ts';
+import { expectClose, TEST_SEED } from '../support/expectClose.ts';
+
+function clouds(B: number, seed: number) {
+  const r = new Rng(seed);
+  const y = new Float64Array(B * 2).map(() => r.normal());
+  const z = new Float64Array(B * 2).map(() => 0.5 * r.normal() + 1);
+  const C = new Float64Array(B * B);
+  for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) C[i * B + j] = (y[2 * i] - z[2 * j]) ** 2 + (y[2 * i + 1] - z[2 * j + 1]) ** 2;
+  return { y, z, C };
+}
+
+test('minibatchAssignment is optimal: same cost as the certified exact solver emd', () => {
+  for (const [B, seed] of [
+    [1, 1],
+    [7, 2],
+    [64, 3],
+    [150, 4],
+  ]) {
+    const { y, z, C } = clouds(B, seed);
+    const a = minibatchAssignment(C, B);
+    assert.deepEqual([...a].sort((p, q) => p - q), Array.from({ length: B }, (_, i) => i), 'a permutation');
+    let cost = 0;
+    for (let i = 0; i < B; i++) cost += C[i * B + a[i]] / B;
+    const ref = emd(null, null, { kind: 'sqeuclidean', x: makePoints(y, B, 2), y: makePoints(z, B, 2) });
+    assert.ok(ref.certificate.optimal);
+    // both exact; summation order differs: relative 1e-12
+    expectClose(cost, ref.cost, { rtol: 1e-12 }, `B=${B}`);
+  }
+});
+
+test('sinkhornRowPlan: marginals 1/B and the same transport cost as the OT helper sinkhorn', () => {
+  const B = 60;
+  const { C } = clouds(B, 5);
+  let mean = 0;
+  for (const c of C) mean += c / (B * B);
+  const eps = 0.05 * mean;
+  const P = sinkhornRowPlan(C, B, eps, 1e-10, 5000);
+  for (let i = 0; i < B; i++) {
+    let r = 0;
+    let c = 0;
+    for (let j = 0; j < B; j++) {
+      r += P[i * B + j];
+      c += P[j * B + i];
+    }
+    // stopping rule: relative row error < 1e-10; columns exact after the v-update
+    expectClose(r, 1 / B, { rtol: 1e-9 }, `row ${i}`);
+    expectClose(c, 1 / B, { rtol: 1e-9 }, `col ${i}`);
+  }
+  let cost = 0;
+  for (let k = 0; k < B * B; k++) cost += P[k] * C[k];
+  const ref = sinkhorn(null, null, { kind: 'matrix', matrix: C, n: B, m: B }, { epsilon: eps, tol: 1e-12 });
+  // same entropic problem, both converged to ~1e-10 marginal error
+  expectClose(cost, ref.cost, { rtol: 1e-7 }, 'entropic transport cost');
+});
+
+test('couplings: exact-ot lowers the pairing cost below independent; sinkhorn lies in between on average', () => {
+  const B = 128;
+  const { y, z, C } = clouds(B, 6);
+  const rng = new Rng(TEST_SEED);
+  const cost = (p: Int32Array) => p.reduce((s, j, i) => s + C[i * B + j], 0) / B;
+  const ind = cost(couplePairs('independent', y, z, B, 2, rng));
+  const ot = cost(couplePairs('exact-ot', y, z, B, 2, rng));
+  const sk = cost(couplePairs('sinkhorn', y, z, B, 2, rng, 0.05));
+  assert.ok(ot < sk && sk < ind, `pairing costs: exact ${ot}, sinkhorn ${sk}, independent ${ind}`);
+});
+
+test('learning-rate schedule: warm-up, cosine and linear end points', () => {
+  expectClose(learningRate('cosine', 1, 5, 100, 10), 0.5, { rtol: 1e-15 }, 'warm-up half way');
+  expectClose(learningRate('cosine', 1, 10, 100, 10), 1, { rtol: 1e-15 }, 'end of warm-up');
+  expectClose(learningRate('cosine', 1, 100, 100, 10), 0.05, { rtol: 1e-12 }, 'cosine end');
+  expectClose(learningRate('linear', 1, 55, 100, 10), 0.05 + 0.95 * 0.5, { rtol: 1e-12 }, 'linear middle');
+  assert.equal(learningRate('constant', 0.3, 77, 100), 0.3);
+});
+
+test('stepRng: per-step streams are reproducible and distinct', () => {
+  assert.equal(stepRng(5, 10).uniform(), stepRng(5, 10).uniform());
+  const seen = new Set<number>();
+  for (let s = 0; s < 1000; s++) seen.add(stepRng(5, s).nextUint32());
+  assert.equal(seen.size, 1000);
+  assert.notEqual(stepRng(5, 10, 1).uniform(), stepRng(5, 10, 2).uniform());
+});

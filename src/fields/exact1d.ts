@@ -181,7 +181,7 @@ export function otProcess1d(data: GaussianMixture, tau = 1): Exact1dProcess {
     for (let it = 0; it < 200; it++) {
       labelPoint(t, y, pt);
       const g = pt.x - x;
-      if (g === 0) return y;
+      if (Math.abs(g) <= 2e-15 * (1 + Math.abs(x))) return y; // residual at rounding level
       if (g > 0) hi = y;
       else lo = y;
       let yn = y - g / pt.dxdl;

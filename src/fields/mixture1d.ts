@@ -105,7 +105,9 @@ export class Mixture1d {
     for (let it = 0; it < 200; it++) {
       const zs = this.zScore(x);
       const g = zs - z;
-      if (g === 0) return x;
+      // zScore is known only to ~1e-16 (1 + |z|) (e.g. F near 1/2 has an ulp of 5.5e-17), so a residual
+      // at that level is a root to the accuracy the cdf permits (low-density gaps: x to ~eps/p(x)).
+      if (Math.abs(g) <= 2e-15 * Math.max(1, Math.abs(z))) return x;
       if (g > 0) hi = x;
       else lo = x;
       const slope = Math.exp(this.logPdf(x) - normalLogPdf(zs));

@@ -16,10 +16,11 @@ export function cosineSchedule(tau = 1): Schedule {
   return {
     name: 'cosine',
     tau,
-    m: (t) => Math.cos(w * t),
+    // cos(w t) written as sin(w (tau - t)) so that m_tau = 0 and dsigma_tau = 0 exactly (cos(pi/2) = 6e-17).
+    m: (t) => Math.sin(w * (tau - t)),
     sigma: (t) => Math.sin(w * t),
     dm: (t) => -w * Math.sin(w * t),
-    dsigma: (t) => w * Math.cos(w * t),
+    dsigma: (t) => w * Math.sin(w * (tau - t)),
     dsigmaSq: (t) => w * Math.sin(2 * w * t),
   };
 }

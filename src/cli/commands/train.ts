@@ -2,7 +2,7 @@
  * `thermodiff train --config FILE [--quiet] [--fresh]`: conditional flow matching from a JSON config
  * (docs/nn.md). Writes into the run folder `out`:
  *   config.json (the resolved config), checkpoint.bin (every `checkpointEvery` steps, atomic),
- *   model/ (model.json + weights.bin), losses.json, and loss.png when chart support is present.
+ *   model/ (model.json + weights.bin), losses.json and loss.png (loss curve).
  * If `out/checkpoint.bin` exists the run resumes from it (same config required) and ends with
  * the same weights as an uninterrupted run; `--fresh` ignores an existing checkpoint.
  */
@@ -19,6 +19,8 @@ import { readCheckpointFile, writeCheckpointFile } from '../../nn/flowModelFiles
 import { stepRng } from '../../nn/stepRng.ts';
 import { parseTrainConfig, type TrainConfig } from '../../nn/trainConfig.ts';
 import { trainFlowModel } from '../../nn/trainFlowModel.ts';
+import { lineChart } from '../../report/charts.ts';
+import { svgToPng } from '../../report/png.ts';
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
 import { readFileChecked, readJsonFile, writeFileAtomic } from '../io.ts';
 
@@ -93,6 +95,7 @@ export async function runTrainConfig(
   (model.meta.training as Record<string, unknown>).config = cfg;
   await model.save(join(out, 'model'));
   writeFileAtomic(join(out, 'losses.json'), JSON.stringify({ step0: 1, losses }));
+  writeFileAtomic(join(out, 'loss.png'), lossCurvePng(losses, `${cfg.data.kind}, ${cfg.schedule.name}, ${cfg.coupling}`));
   return {
     out,
     finalLoss: losses.slice(-50).reduce((a, b) => a + b, 0) / Math.min(50, losses.length),
@@ -100,6 +103,34 @@ export async function runTrainConfig(
     seconds,
     stepsPerSecond: (cfg.steps - first) / seconds,
   };
+}
+
+/** Loss curve (raw per-step loss, thinned to <= 1000 points, and a 2%-EMA smoothed line), log y. */
+export function lossCurvePng(losses: number[], title: string): Uint8Array {
+  const stride = Math.max(1, Math.ceil(losses.length / 1000));
+  const xs: number[] = [];
+  const raw: number[] = [];
+  const smooth: number[] = [];
+  let avg = losses[0];
+  losses.forEach((l, i) => {
+    avg = i === 0 ? l : 0.98 * avg + 0.02 * l;
+    if (i % stride === 0 || i === losses.length - 1) {
+      xs.push(i + 1);
+      raw.push(l);
+      smooth.push(avg);
+    }
+  });
+  const svg = lineChart({
+    title: `training loss (${title})`,
+    xLabel: 'step',
+    yLabel: 'flow-matching loss',
+    logY: true,
+    series: [
+      { name: 'per step', x: xs, y: raw, dash: true },
+      { name: 'smoothed (EMA 0.98)', x: xs, y: smooth },
+    ],
+  });
+  return svgToPng(svg);
 }
 
 export function register(program: Command): void {

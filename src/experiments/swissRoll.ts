@@ -260,7 +260,7 @@ export const swissRollExperiment: Experiment = {
       `- tau = ${settings.tau}: with ds/dt = 2Hs + 2T, tau = 3 contracts the mean by e^{int H} = 0.117 and gives s_tau = 0.528, so P_tau is a near-Gaussian blob. tau <= 2 gives s_tau < 0.405 = 0.9^2/2, for which the chi-square D0 of N(0, 0.81 I) against P_tau is infinite (the integrand grows in the tails); the run refuses such settings.`,
       `- Data: ${settings.nData} Swiss-roll points (angle 1.5 pi (1 + 2u), radius 4 theta/(4.5 pi), Gaussian jitter ${settings.noise}); q = their empirical law (point masses), so P_t is an exact Gaussian mixture for t > 0; the reverse processes stop at tMin = 1e-3 tau.`,
       `- Particles: ${e.nParticles} on one support drawn from (P_tau + N(0, 0.81 I))/2 carrying two importance weights (true and estimated), RK4 on ${e.steps} steps (log-spaced near t = 0 plus uniform), W1 by exact OT at ${e.nW1} times, D0 by quadrature on a ${e.d0Cells}^2 grid over mean +- 8.5 std (Monte Carlo cross-check with ${e.d0Samples} samples).`,
-      `- Housekeeping: weighted Poisson projection on a grid with cell <= min component std/2 (at most 192 cells per axis); earlier, the separated-blob limit ||A_anti||_F^2 E[gamma] (see docs/multid.md).`,
+      `- Housekeeping: weighted Poisson projection on a grid with cell <= min component std/2 (at most 128 cells per axis); earlier, the separated-blob limit ||A_anti||_F^2 E[gamma] (see docs/multid.md).`,
       `- Schedules (Fig. 5) start the reverse process at t = ${settings.scheduleEnd} tau (their velocity is singular at tau).`,
       `- Density snapshots: weighted particle histograms, probability per cell on [-5, 5]^2 with 50 x 50 cells.`,
       '',

@@ -5,6 +5,8 @@ import { InputError, NumericalError } from '../core/errors.ts';
 export interface PlanarField {
   logDensity(x: Float64Array, n: number): Float64Array;
   velocity(x: Float64Array, n: number): Float64Array;
+  /** Optional single pass returning both (used when present). */
+  densityAndVelocity?(x: Float64Array, n: number): { logDensity: Float64Array; velocity: Float64Array };
 }
 
 /** Options of {@link gradientProjection2d}. */
@@ -81,8 +83,9 @@ export function gradientProjection2d(field: PlanarField, opts: GradientProjectio
     }
   }
   const nf = nxf + nyf;
-  const logP = field.logDensity(pts, nf);
-  const vel = field.velocity(pts, nf);
+  const both = field.densityAndVelocity?.(pts, nf);
+  const logP = both ? both.logDensity : field.logDensity(pts, nf);
+  const vel = both ? both.velocity : field.velocity(pts, nf);
   let maxLog = -Infinity;
   for (let q = 0; q < nf; q++) if (logP[q] > maxLog) maxLog = logP[q];
   if (!Number.isFinite(maxLog)) throw new NumericalError('density is not finite on the grid');

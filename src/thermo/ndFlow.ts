@@ -53,7 +53,7 @@ export interface ProcessFlowOptions {
   tMin?: number;
   /** Largest forward time (the reverse start). @default tau */
   tMax?: number;
-  /** Largest Poisson grid (cells per axis); finer needs fall back to the separated-blob formula. @default 192 */
+  /** Largest Poisson grid (cells per axis); finer needs fall back to the separated-blob formula. @default 128 */
   maxCells?: number;
 }
 
@@ -78,7 +78,7 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
   }
   let startMinVariance = Infinity;
   for (const v of field.components(tMax).variances) startMinVariance = Math.min(startMinVariance, v);
-  const maxCells = opts.maxCells ?? 192;
+  const maxCells = opts.maxCells ?? 128;
   const antisymSq = (t: number): number => {
     const A = process.forceMatrix(t);
     let s = 0;
@@ -129,7 +129,11 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
           const cx = 0.5 * (x0 + x1);
           const cy = 0.5 * (y0 + y1);
           const r = gradientProjection2d(
-            { logDensity: (x, n) => field.logDensity(t, x, n), velocity: (x, n) => field.velocity(t, x, n) },
+            {
+              logDensity: (x, n) => field.logDensity(t, x, n),
+              velocity: (x, n) => field.velocity(t, x, n),
+              densityAndVelocity: (x, n) => field.densityAndVelocity(t, x, n),
+            },
             { box: [cx - width / 2, cx + width / 2, cy - width / 2, cy + width / 2], cells },
           );
           return { t, total: r.total, v2sq: r.excess, housekeeping: r.housekeeping, method: 'poisson-grid' };

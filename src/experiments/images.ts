@@ -134,7 +134,7 @@ function stripImages(run: ImageSpeedAccuracyRun, decode: (z: Float64Array, n: nu
     }
   }
   const images = new Float64Array(rows.length * pix);
-  rows.forEach((r, k) => images.set(r, k * pix));
+  for (let k = 0; k < rows.length; k++) images.set(rows[k], k * pix);
   return { images, n: rows.length };
 }
 

@@ -129,6 +129,15 @@ test('vp-linear and ve: the true P_tau of the schedule is the reverse start refe
   for (const c of ve.checks) assert.ok(c.ok, `ve check ${c.name}`);
 });
 
+test('nQuantiles runs the dopri5 particle cross-check and reports it in checks', () => {
+  const r = speedAccuracy1d({ data, schedule: 'cosine', tau: 1, perturbation: perts.mean }, { nTimes: 51, nQuantiles: 400 });
+  const c = r.checks.find((x) => x.name.includes('dopri5 particles'));
+  assert.ok(c, 'check present');
+  assert.ok(c.ok && c.value < c.tolerance, `${c.value} < ${c.tolerance}`);
+  // The bound sqrt(2 ln N)/N is ~10x above the midpoint-level error: the check is not vacuous.
+  assert.ok(c.value > 0 && c.value < 0.5 * c.tolerance);
+});
+
 test('a user schedule object gives the same numbers as the named schedule', () => {
   const tau = 1.3;
   const s = customSchedule({ name: 'my-cond-ot', tau, m: (t) => 1 - t / tau, sigma: (t) => t / tau });

@@ -144,3 +144,17 @@ test('1-D marginal density integrates to 1 at every time (quadrature)', () => {
     }
   }
 });
+
+test('log-sum-exp keeps everything finite far from all components (x = 60, narrow components, t = 0)', () => {
+  const narrow = makeGaussianMixture([[-1], [1]], [0.05, 0.1], [0.5, 0.5]);
+  const field = scheduleMixtureField(narrow, namedSchedule('cosine', 1));
+  const x = new Float64Array([60, -60]);
+  const ld = field.logDensity(0, x, 2);
+  const sc = field.score(0, x, 2);
+  const nu = field.velocity(0.5, x, 2);
+  // Direct formula for the dominant component: the wider one (std 0.1) at x = 60, 60 = 1 + 590 std.
+  const expected = Math.log(0.5) - Math.log(0.1 * Math.sqrt(2 * Math.PI)) - 0.5 * (59 / 0.1) ** 2;
+  expectClose(ld[0], expected, { rtol: 1e-12 }, 'log density far right');
+  expectClose(sc[0], -59 / 0.01, { rtol: 1e-12 }, 'score far right');
+  for (const v of [...ld, ...sc, ...nu]) assert.ok(Number.isFinite(v));
+});

@@ -108,25 +108,19 @@ export function parsePerturbation(v: unknown, dim: number, where = 'config.pertu
 }
 
 /**
- * Validate a speed-accuracy config (parsed JSON) for the one-dimensional experiment:
- * ```json
- * {"data": {"kind": "gaussian-mixture", "means": [[-0.6], [0.6]], "stds": [0.3, 0.3], "weights": [0.5, 0.5]},
- *  "schedule": "cosine", "tau": 1,
- *  "perturbation": {"kind": "normal", "mean": [1], "std": 1},
- *  "scheduleOptions": {"betaMin": 0.1, "betaMax": 20, "sigmaMin": 0.01, "sigmaMax": 50}}
- * ```
- * `schedule` is one of cosine, cond-ot, ot, vp-linear, ve; `tau` defaults to 1; `scheduleOptions` is
- * optional. Extension point for more dimensions: this function parses data and perturbation for any
- * dimension and only then rejects dim != 1; a multi-D variant can reuse {@link parseMixtureBlock},
- * {@link parsePerturbation} and {@link CONFIG_KEYS} and dispatch on `data.dim` / a `process` key.
- * @throws InputError with the JSON path of the first problem: unknown keys (named), missing keys,
- *   non-numbers (strings, null, NaN, Infinity), wrong dimensions, std <= 0, weights not summing to 1,
- *   unknown schedule or perturbation kind, tau <= 0, data of dimension other than 1.
+ * Validate a speed-accuracy config for data of ANY dimension (the extension point for multi-D
+ * processes): the keys of {@link CONFIG_KEYS} plus `extraKeys`, whose raw values are returned in `extra`
+ * for the caller to validate (e.g. a `process` block). Same checks as {@link parseSpeedAccuracyConfig}
+ * except the dimension restriction.
+ * @throws InputError with the JSON path of the first problem.
  */
-export function parseSpeedAccuracyConfig(json: unknown): SpeedAccuracyConfig {
+export function parseSpeedAccuracyConfigAnyDim(
+  json: unknown,
+  extraKeys: readonly string[] = [],
+): { config: SpeedAccuracyConfig; extra: Record<string, unknown> } {
   const where = 'config';
   const o = asObject(json, where);
-  rejectUnknownKeys(o, CONFIG_KEYS, where);
+  rejectUnknownKeys(o, [...CONFIG_KEYS, ...extraKeys], where);
   for (const key of ['data', 'schedule', 'perturbation']) {
     if (!(key in o)) throw new InputError(`missing key "${key}"`, where);
   }
@@ -149,8 +143,30 @@ export function parseSpeedAccuracyConfig(json: unknown): SpeedAccuracyConfig {
     scheduleOptions = {};
     for (const key of keys) if (key in so) scheduleOptions[key] = finite(so[key], `${where}.scheduleOptions.${key}`);
   }
-  if (data.dim !== 1) {
-    throw new InputError(`the speed-accuracy experiment supports one-dimensional data only, got dim = ${data.dim}`, `${where}.data.means`);
+  const extra: Record<string, unknown> = {};
+  for (const key of extraKeys) if (key in o) extra[key] = o[key];
+  return { config: { data, schedule, tau, perturbation, scheduleOptions }, extra };
+}
+
+/**
+ * Validate a speed-accuracy config (parsed JSON) for the one-dimensional experiment:
+ * ```json
+ * {"data": {"kind": "gaussian-mixture", "means": [[-0.6], [0.6]], "stds": [0.3, 0.3], "weights": [0.5, 0.5]},
+ *  "schedule": "cosine", "tau": 1,
+ *  "perturbation": {"kind": "normal", "mean": [1], "std": 1},
+ *  "scheduleOptions": {"betaMin": 0.1, "betaMax": 20, "sigmaMin": 0.01, "sigmaMax": 50}}
+ * ```
+ * `schedule` is one of cosine, cond-ot, ot, vp-linear, ve; `tau` defaults to 1; `scheduleOptions` is
+ * optional. Extension point for more dimensions: {@link parseSpeedAccuracyConfigAnyDim} does everything
+ * but the dimension check and accepts extra top-level keys (e.g. `process`); dispatch on `data.dim`.
+ * @throws InputError with the JSON path of the first problem: unknown keys (named), missing keys,
+ *   non-numbers (strings, null, NaN, Infinity), wrong dimensions, std <= 0, weights not summing to 1,
+ *   unknown schedule or perturbation kind, tau <= 0, data of dimension other than 1.
+ */
+export function parseSpeedAccuracyConfig(json: unknown): SpeedAccuracyConfig {
+  const { config } = parseSpeedAccuracyConfigAnyDim(json);
+  if (config.data.dim !== 1) {
+    throw new InputError(`the speed-accuracy experiment supports one-dimensional data only, got dim = ${config.data.dim}`, 'config.data.means');
   }
-  return { data, schedule, tau, perturbation, scheduleOptions };
+  return config;
 }

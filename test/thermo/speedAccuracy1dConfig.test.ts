@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { InputError } from '../../src/core/errors.ts';
 import { parseSpeedAccuracyConfig } from '../../src/thermo/speedAccuracy1d.ts';
+import { parseSpeedAccuracyConfigAnyDim } from '../../src/thermo/speedAccuracyConfig.ts';
 
 const good = {
   data: { kind: 'gaussian-mixture', means: [[-0.6], [0.6]], stds: [0.3, 0.3], weights: [0.5, 0.5] },
@@ -69,4 +70,18 @@ test('parseSpeedAccuracyConfig rejects every kind of bad config with the JSON pa
   rejects(edit((c) => (c.data = [1, 2])), /config\.data: expected an object, got array/);
   rejects([], /config: expected an object/);
   rejects(null, /config: expected an object, got null/);
+});
+
+test('parseSpeedAccuracyConfigAnyDim (multi-D extension point) accepts 2-D data and declared extra keys only', () => {
+  const c2 = {
+    ...good,
+    data: { kind: 'gaussian-mixture', means: [[-1, 0], [1, 0.5]], stds: [0.3, 0.3], weights: [0.5, 0.5] },
+    perturbation: { kind: 'normal', mean: [0, 0], std: 0.9 },
+    process: { kind: 'swiss-roll', g: 3 },
+  };
+  const { config, extra } = parseSpeedAccuracyConfigAnyDim(c2, ['process']);
+  assert.equal(config.data.dim, 2);
+  assert.deepEqual(extra, { process: { kind: 'swiss-roll', g: 3 } });
+  assert.throws(() => parseSpeedAccuracyConfigAnyDim(c2), (e: Error) => e instanceof InputError && /unknown key "process"/.test(e.message));
+  rejects(c2, /unknown key "process"/);
 });

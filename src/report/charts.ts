@@ -57,6 +57,21 @@ function checkSize(v: number | undefined, name: string, where: string): void {
   }
 }
 
+/**
+ * Axis settings for a log axis: ticks, labels and grid lines at powers of ten only (every m-th
+ * decade so that there are at most 8), instead of Vega's crowded 1-2-5 minor ticks.
+ */
+function logAxis(lo: number, hi: number): Record<string, unknown> {
+  const k0 = Math.floor(Math.log10(lo));
+  const k1 = Math.ceil(Math.log10(hi));
+  if (!(Number.isFinite(k0) && Number.isFinite(k1)) || k1 - k0 < 2) return { format: '~g' };
+  const step = Math.ceil((k1 - k0 + 1) / 8);
+  const values: number[] = [];
+  for (let k = k1; k >= k0; k -= step) values.unshift(10 ** k);
+  const small = values.every((v) => v >= 0.99e-4 && v <= 1.01e5);
+  return { values, format: small ? '~g' : '.0e' };
+}
+
 function titleOf(title: string | undefined): { title?: string } {
   return title ? { title } : {};
 }
@@ -104,6 +119,13 @@ export function lineChartVegaLite(spec: LineChartSpec): TopLevelSpec {
   }
   const colors = names.map((_, i) => PALETTE[i % PALETTE.length]);
   const dashes = spec.series.map((s) => (s.dash ? [7, 4] : [1, 0]));
+  let yLo = Infinity;
+  let yHi = -Infinity;
+  for (const v of values) {
+    yLo = Math.min(yLo, v.y);
+    yHi = Math.max(yHi, v.y);
+  }
+  if (spec.yDomain) [yLo, yHi] = spec.yDomain;
   const vlSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...titleOf(spec.title),
@@ -124,7 +146,7 @@ export function lineChartVegaLite(spec: LineChartSpec): TopLevelSpec {
         type: 'quantitative',
         title: spec.yLabel,
         scale: { type: spec.logY ? 'log' : 'linear', ...(spec.logY ? {} : { zero: false }), ...(spec.yDomain ? { domain: spec.yDomain } : {}) },
-        ...(spec.logY ? { axis: { format: '~g' } } : {}),
+        ...(spec.logY ? { axis: logAxis(yLo, yHi) } : {}),
       },
       color: { field: 's', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend: names.length > 1 ? { orient: 'right' } : null },
       strokeDash: { field: 's', type: 'nominal', title: null, scale: { domain: names, range: dashes }, legend: names.length > 1 ? { orient: 'right' } : null },
@@ -184,6 +206,14 @@ export function barChartVegaLite(spec: BarChartSpec): TopLevelSpec {
     }
   }
   const colors = names.map((_, i) => PALETTE[i % PALETTE.length]);
+  // Log bars start at the bottom of the axis: put it at least half a decade below the smallest bar.
+  let vMin = Infinity;
+  let vMax = -Infinity;
+  for (const v of values) {
+    vMin = Math.min(vMin, v.v);
+    vMax = Math.max(vMax, v.v);
+  }
+  const logDomain = [10 ** Math.floor(Math.log10(vMin) - 0.3), 10 ** Math.ceil(Math.log10(vMax))];
   const vlSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...titleOf(spec.title),
@@ -205,8 +235,9 @@ export function barChartVegaLite(spec: BarChartSpec): TopLevelSpec {
         field: 'v',
         type: 'quantitative',
         title: spec.yLabel,
-        scale: spec.logY ? { type: 'log' } : { zero: true },
-        ...(spec.logY ? { axis: { format: '~g' } } : {}),
+        stack: null,
+        scale: spec.logY ? { type: 'log', domain: logDomain } : { zero: true, nice: 5 },
+        ...(spec.logY ? { axis: logAxis(logDomain[0], logDomain[1]) } : {}),
       },
       color: { field: 's', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend: { orient: 'right' } },
       tooltip: [{ field: 'v', type: 'quantitative' }],

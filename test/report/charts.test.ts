@@ -94,6 +94,25 @@ test('barChart: one bar per category and series, legend, errors for wrong length
   for (const text of ['Chain', 'value (a.u.)', 'eta', 'c1', 'c2', 'normal', 'uniform']) assert.ok(svg.includes(`>${text}<`), `missing ${text}`);
   // One bar item per category and series: 2 x 3.
   assert.equal(count(svg, 'aria-roledescription="bar"'), 6);
+  // Log axis: bars are drawn (no NaN geometry from stacking on a log scale), decade labels only,
+  // and the axis starts at least half a decade below the smallest bar (0.001 -> 1e-4).
+  const log = barChart({ ...barSpec, logY: true, series: [{ name: 'eta', values: [0.001, 0.1] }, { name: 'c2', values: [1, 10] }] });
+  assert.equal(count(log, 'aria-roledescription="bar"'), 4);
+  // Bars must have area: count pixels of the first two palette colours in the rendered PNG. The
+  // smallest bar (0.001 on an axis from 1e-4 to 10) is 1/5 of the plot height, >= 1000 px at scale 1.
+  const png = PNG.sync.read(Buffer.from(svgToPng(log, { scale: 1 })));
+  for (const [r, g, b] of [
+    [0x4e, 0x79, 0xa7],
+    [0xf2, 0x8e, 0x2b],
+  ]) {
+    let n = 0;
+    for (let i = 0; i < png.width * png.height; i++) {
+      if (Math.abs(png.data[4 * i] - r) + Math.abs(png.data[4 * i + 1] - g) + Math.abs(png.data[4 * i + 2] - b) < 12) n++;
+    }
+    assert.ok(n > 2000, `pixels of bar colour ${[r, g, b]}: ${n}`);
+  }
+  const labels = [...log.matchAll(/role-axis-label[^]*?<\/g>/g)].map((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((x) => x[1]));
+  assert.ok(labels.some((l) => l.join(',') === '0.0001,0.001,0.01,0.1,1,10'), `log axis labels ${JSON.stringify(labels)}`);
   assert.throws(() => barChart({ ...barSpec, series: [{ name: 'eta', values: [1] }] }), /expected 2 values \(one per category\), got 1/);
   assert.throws(() => barChart({ ...barSpec, logY: true, series: [{ name: 'x', values: [1, 0] }] }), /log axis needs values > 0/);
   assert.throws(() => barChart({ ...barSpec, series: [{ name: 'x', values: [1, Number.NaN] }] }), /finite values, got NaN/);

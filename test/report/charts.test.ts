@@ -111,7 +111,7 @@ test('barChart: one bar per category and series, legend, errors for wrong length
     }
     assert.ok(n > 2000, `pixels of bar colour ${[r, g, b]}: ${n}`);
   }
-  const labels = [...log.matchAll(/role-axis-label[^]*?<\/g>/g)].map((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((x) => x[1]));
+  const labels = [...log.matchAll(/role-axis-label[\s\S]*?<\/g>/g)].map((m) => [...m[0].matchAll(/>([^<]+)<\/text>/g)].map((x) => x[1]));
   assert.ok(labels.some((l) => l.join(',') === '0.0001,0.001,0.01,0.1,1,10'), `log axis labels ${JSON.stringify(labels)}`);
   assert.throws(() => barChart({ ...barSpec, series: [{ name: 'eta', values: [1] }] }), /expected 2 values \(one per category\), got 1/);
   assert.throws(() => barChart({ ...barSpec, logY: true, series: [{ name: 'x', values: [1, 0] }] }), /log axis needs values > 0/);

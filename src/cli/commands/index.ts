@@ -5,6 +5,7 @@ import { register as train } from './train.ts';
 import { register as sample } from './sample.ts';
 import { register as evaluate } from './evaluate.ts';
 import { register as bench } from './bench.ts';
+import { register as reproduce } from './reproduce.ts';
 
 /** Every CLI command registers itself here (one import + one entry per command). */
-export const commands: Array<(program: Command) => void> = [ot, speedAccuracy, train, sample, evaluate, bench];
+export const commands: Array<(program: Command) => void> = [ot, speedAccuracy, train, sample, evaluate, bench, reproduce];

@@ -1,0 +1,198 @@
+/**
+ * `thermodiff reproduce [names...] [--out DIR] [--quick] [--seed S]`: run the registered paper
+ * reproductions (src/experiments/registry.ts) and write results.json, PNG figures and report.md
+ * into the output folder. Progress goes to stderr; stdout gets only the final summary.
+ */
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { cpus, platform, release } from 'node:os';
+import { isAbsolute, join, normalize, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../../core/errors.ts';
+import type { Experiment } from '../../experiments/experiment.ts';
+import { experiments as registeredExperiments } from '../../experiments/registry.ts';
+import { UsageError } from '../errors.ts';
+import { writeFileAtomic } from '../io.ts';
+import { createProgress, type Progress } from '../progress.ts';
+
+/** Options of {@link runReproduce}. */
+export interface ReproduceOptions {
+  /** Experiment names; empty = every experiment with `runsByDefault`. */
+  names: string[];
+  /** Output folder (created if missing). */
+  out: string;
+  quick: boolean;
+  seed: number;
+  /** Experiments to choose from. @default the registry */
+  experiments?: readonly Experiment[];
+  /** Progress sink. @default stderr progress (bar on a TTY, terse lines otherwise) */
+  progress?: Progress;
+}
+
+/** What a reproduce run did. */
+export interface ReproduceSummary {
+  out: string;
+  ran: { name: string; seconds: number }[];
+  skipped: { name: string; reason: string }[];
+  failed: { name: string; error: string }[];
+  /** Files written, relative to `out`. */
+  files: string[];
+  seconds: number;
+}
+
+/** The package version from package.json (the CLI runs from the source tree). */
+export function thermodiffVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function selectExperiments(names: string[], list: readonly Experiment[]): Experiment[] {
+  if (names.length === 0) return list.filter((e) => e.runsByDefault);
+  const known = list.map((e) => e.name);
+  const chosen: Experiment[] = [];
+  for (const n of names) {
+    const e = list.find((x) => x.name === n);
+    if (!e) throw new UsageError(`unknown experiment ${JSON.stringify(n)} (expected one of: ${known.join(', ')})`);
+    if (!chosen.includes(e)) chosen.push(e);
+  }
+  return chosen;
+}
+
+/** Make sure `out` is (or can become) a writable directory. @throws UsageError / InputError */
+function prepareOutDir(out: string): string {
+  const dir = resolve(out);
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(dir);
+  } catch {
+    st = undefined;
+  }
+  if (st && !st.isDirectory()) throw new UsageError(`--out: expected a directory, got an existing file: ${out}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError(`cannot create or write the output folder (${code})`, `--out ${out}`);
+  }
+  return dir;
+}
+
+function safeRelPath(rel: string, experiment: string): string {
+  const n = normalize(rel);
+  if (isAbsolute(n) || n.startsWith('..') || n === '.' || n === '') {
+    throw new Error(`experiment ${experiment} tried to write outside the output folder: ${rel}`);
+  }
+  return n;
+}
+
+function reportHeader(opts: ReproduceOptions, summary: ReproduceSummary, started: Date): string {
+  const cpu = cpus();
+  const lines = [
+    '# thermodiff reproduction report',
+    '',
+    'Paper: K. Ikeda, T. Uda, D. Okanohara, S. Ito, "Speed-accuracy relations for diffusion models: Wisdom from ' +
+      'nonequilibrium thermodynamics and optimal transport", Phys. Rev. X 15, 031031 (2025).',
+    '',
+    `- date: ${started.toISOString()}`,
+    `- machine: ${cpu[0]?.model?.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${platform()} ${release()}, Node ${process.versions.node}`,
+    `- thermodiff version: ${thermodiffVersion()}`,
+    `- seed: ${opts.seed}${opts.quick ? ' (quick run: reduced sizes)' : ''}`,
+    `- experiments run: ${summary.ran.map((r) => `${r.name} (${r.seconds.toFixed(1)} s)`).join(', ') || 'none'}`,
+  ];
+  if (summary.skipped.length > 0) lines.push(`- skipped: ${summary.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}`);
+  if (summary.failed.length > 0) lines.push(`- FAILED: ${summary.failed.map((s) => `${s.name} (${s.error})`).join('; ')}`);
+  lines.push(`- total time: ${summary.seconds.toFixed(1)} s`, '');
+  return lines.join('\n');
+}
+
+/**
+ * Run the selected experiments and write `results.json` (results keyed by experiment name),
+ * the figures and `report.md` into `opts.out`, every file atomically. An experiment whose
+ * `unavailableReason()` is set is reported and skipped; one that throws is recorded as failed and
+ * the others still run. results.json and report.md describe this run only (they are rewritten).
+ * @throws UsageError for an unknown experiment name or an --out that is a file; InputError if the
+ *   folder cannot be created.
+ */
+export async function runReproduce(opts: ReproduceOptions): Promise<ReproduceSummary> {
+  const list = opts.experiments ?? registeredExperiments;
+  const chosen = selectExperiments(opts.names, list);
+  const dir = prepareOutDir(opts.out);
+  const progress = opts.progress ?? createProgress();
+  const started = new Date();
+  const t0 = performance.now();
+  const summary: ReproduceSummary = { out: dir, ran: [], skipped: [], failed: [], files: [], seconds: 0 };
+  const results: Record<string, unknown> = {};
+  const sections: string[] = [];
+  for (const exp of chosen) {
+    const reason = exp.unavailableReason?.();
+    if (reason) {
+      summary.skipped.push({ name: exp.name, reason });
+      progress.note(`skipped ${exp.name}: ${reason}`);
+      sections.push(`## ${exp.title}\n\nSkipped: ${reason}\n`);
+      continue;
+    }
+    const te = performance.now();
+    progress.start(exp.name, 1);
+    try {
+      const output = await exp.run({
+        seed: opts.seed,
+        quick: opts.quick,
+        onProgress: (done, total, label) => progress.update(done, total, label),
+        writeFile: (rel, content) => {
+          const safe = safeRelPath(rel, exp.name);
+          writeFileAtomic(join(dir, safe), content);
+          if (!summary.files.includes(safe)) summary.files.push(safe);
+        },
+      });
+      const seconds = (performance.now() - te) / 1000;
+      results[exp.name] = output.results;
+      sections.push(output.reportSection.trimEnd() + '\n');
+      summary.ran.push({ name: exp.name, seconds });
+      progress.finish(`done in ${seconds.toFixed(1)} s`);
+    } catch (e) {
+      const msg = (e as Error)?.message ?? String(e);
+      summary.failed.push({ name: exp.name, error: msg });
+      progress.finish(`FAILED: ${msg}`);
+      sections.push(`## ${exp.title}\n\nFailed: ${msg}\n`);
+    }
+  }
+  summary.seconds = (performance.now() - t0) / 1000;
+  writeFileAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 1) + '\n');
+  summary.files.push('results.json');
+  writeFileAtomic(join(dir, 'report.md'), [reportHeader(opts, summary, started), ...sections].join('\n'));
+  summary.files.push('report.md');
+  return summary;
+}
+
+function parseSeed(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`--seed: expected a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Register `thermodiff reproduce`. */
+export function register(program: Command): void {
+  const names = registeredExperiments.map((e) => `${e.name}${e.runsByDefault ? '' : ' (not by default)'}: ${e.title}`);
+  program
+    .command('reproduce')
+    .description('reproduce the paper\'s experiments: results.json, PNG figures and report.md')
+    .argument('[names...]', `experiments to run (default: all that run by default)\n${names.map((n) => `  ${n}`).join('\n')}`)
+    .option('--out <dir>', 'output folder', 'out')
+    .option('--quick', 'reduced sizes (for tests; the report says so)', false)
+    .option('--seed <n>', 'random seed', '1')
+    .action(async (names: string[], o: { out: string; quick: boolean; seed: string }) => {
+      const seed = parseSeed(o.seed);
+      const s = await runReproduce({ names, out: o.out, quick: Boolean(o.quick), seed });
+      const figures = s.files.filter((f) => f.endsWith('.png')).length;
+      const parts = [`wrote ${join(o.out, 'report.md')}, ${join(o.out, 'results.json')} and ${figures} figure${figures === 1 ? '' : 's'}`];
+      if (s.ran.length > 0) parts.push(`ran ${s.ran.map((r) => `${r.name} (${r.seconds.toFixed(1)} s)`).join(', ')}`);
+      if (s.skipped.length > 0) parts.push(`skipped ${s.skipped.map((r) => `${r.name} (${r.reason})`).join(', ')}`);
+      if (s.failed.length > 0) parts.push(`FAILED ${s.failed.map((r) => r.name).join(', ')}`);
+      process.stdout.write(`${parts.join('; ')}; total ${s.seconds.toFixed(1)} s\n`);
+      if (s.failed.length > 0) process.exitCode = 1;
+    });
+}

@@ -138,6 +138,20 @@ test('nQuantiles runs the dopri5 particle cross-check and reports it in checks',
   assert.ok(c.value > 0 && c.value < 0.5 * c.tolerance);
 });
 
+test('horizon tau: stretching time by 2 halves eta, c1 and c2 and leaves D0, W1 unchanged; progress is reported', () => {
+  for (const protocol of ['cosine', 'ot'] as const) {
+    const a = speedAccuracy1d({ data, schedule: protocol, tau: 1, perturbation: perts.uniform }, { nTimes: 101 });
+    let calls = 0;
+    const b = speedAccuracy1d({ data, schedule: protocol, tau: 2, perturbation: perts.uniform }, { nTimes: 101, onProgress: () => calls++ });
+    assert.equal(calls, 101);
+    // Same marginals at t/tau: exact scaling up to quadrature error (1e-9).
+    expectClose(b.d0, a.d0, { rtol: 1e-12 }, 'D0');
+    expectClose(b.w1End, a.w1End, { rtol: 1e-9 }, 'W1End');
+    for (const k of ['eta', 'c1', 'c2'] as const) expectClose(b[k], a[k] / 2, { rtol: 1e-8 }, `${protocol} ${k}`);
+    assert.equal(b.curves.t[100], 2);
+  }
+});
+
 test('a user schedule object gives the same numbers as the named schedule', () => {
   const tau = 1.3;
   const s = customSchedule({ name: 'my-cond-ot', tau, m: (t) => 1 - t / tau, sigma: (t) => t / tau });

@@ -56,7 +56,7 @@ export function swissRollSettings(quick: boolean): SwissRollSettings {
     perturbationStd: 0.9,
     engine: quick
       ? { nParticles: 200, steps: 40, nW1: 10, nSplit: 5, d0Cells: 100, d0Samples: 4000 }
-      : { nParticles: 1000, steps: 120, nW1: 30, nSplit: 12, d0Cells: 200, d0Samples: 20000 },
+      : { nParticles: 800, steps: 80, nW1: 20, nSplit: 8, d0Cells: 200, d0Samples: 20000 },
     scheduleEnd: 1 - 1e-3,
   };
 }
@@ -262,7 +262,8 @@ export const swissRollExperiment: Experiment = {
       `- Particles: ${e.nParticles} on one support drawn from (P_tau + N(0, 0.81 I))/2 carrying two importance weights (true and estimated), RK4 on ${e.steps} steps (log-spaced near t = 0 plus uniform), W1 by exact OT at ${e.nW1} times, D0 by quadrature on a ${e.d0Cells}^2 grid over mean +- 8.5 std (Monte Carlo cross-check with ${e.d0Samples} samples).`,
       `- Housekeeping: weighted Poisson projection on a grid with cell <= min component std/2 (at most 128 cells per axis); earlier, the separated-blob limit ||A_anti||_F^2 E[gamma] (see docs/multid.md).`,
       `- Schedules (Fig. 5) start the reverse process at t = ${settings.scheduleEnd} tau (their velocity is singular at tau).`,
-      `- Density snapshots: weighted particle histograms, probability per cell on [-5, 5]^2 with 50 x 50 cells.`,
+      `- Density snapshots: probability per cell on [-5, 5]^2 with 50 x 50 cells; forward = exact density x cell area where the grid resolves it (t > 0), else (t = 0, point masses) the weighted particle histogram; estimated = weighted particle histogram.
+- eta depends on the number of data points (point-mass data: 300 points gave eta ~ 0.03 for the same settings), a choice the paper does not state.`,
       '',
       `Compute time: ${fmt(computeSeconds, 3)} s for ${main.length + fig5.length - 1} protocol runs (charts extra). runsByDefault is false: the full run takes longer than ~2 minutes on 2 shared cores; run it with \`thermodiff reproduce swiss-roll\`.`,
     ].join('\n');

@@ -42,6 +42,8 @@ export interface NdFlow {
   readonly conservative: boolean;
   velocity(t: number, x: Float64Array, n: number, out?: Float64Array): Float64Array;
   sampleStart(n: number, rng: Rng): Points;
+  /** ln P_t of the forward process where known (exact mixture, or the OT kernel density estimate). */
+  logDensity?(t: number, x: Float64Array, n: number): Float64Array;
   startLogDensity(x: Float64Array, n: number): Float64Array;
   /** Excess/housekeeping split at time t; `total` is given (Monte Carlo) for `gradient-field`. */
   split(t: number, totalMc: number): ExcessHousekeeping;
@@ -97,6 +99,7 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
     conservative,
     velocity: (t, x, n, out) => field.velocity(t, x, n, out),
     sampleStart: (n, rng) => field.sample(tMax, n, rng),
+    logDensity: (t, x, n) => field.logDensity(t, x, n),
     startLogDensity: (x, n) => field.logDensity(tMax, x, n),
     split(t, totalMc) {
       const a2 = antisymSq(t);
@@ -164,6 +167,7 @@ export function otFlow(field: OtDisplacementField, end: { mean: number[]; std: n
     startMinVariance: end.std * end.std,
     conservative: true,
     velocity: (t, x, n, out) => field.velocity(t, x, n, out),
+    logDensity: (t, x, n) => field.logDensity(t, x, n),
     sampleStart(n, rng) {
       const out = new Float64Array(n * dim);
       for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) out[i * dim + d] = end.mean[d] + end.std * rng.normal();

@@ -61,7 +61,11 @@ export interface SpeedAccuracyNdResult {
     /** Histogram box [x0, x1, y0, y1] and cells per axis (2-D only; empty otherwise). */
     box: number[];
     cells: number;
-    /** Probability per cell, row-major iy * cells + ix, one array per snapshot time. */
+    /**
+     * Probability per cell, row-major iy * cells + ix, one array per snapshot time. Forward: exact
+     * density x cell area where the grid resolves it, else the weighted particle histogram;
+     * estimated: weighted particle histogram.
+     */
     forward: number[][];
     estimated: number[][];
   };
@@ -335,7 +339,7 @@ export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts
     for (const t of tSnap) {
       const j = grid.findIndex((g) => Math.abs(g - t) <= 1e-9 * tau);
       const c = clouds.get(j)!;
-      forward.push(histogram2d(c, wTrue, box, cells));
+      forward.push(densityGrid(flow, grid[j], box, cells) ?? histogram2d(c, wTrue, box, cells));
       estimated.push(histogram2d(c, wEst, box, cells));
     }
   }
@@ -381,6 +385,34 @@ export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts
     settings: { nParticles: n, steps: G - 1, nW1: w1Times.length, nSplit: splits.length, tMin, tMax, d0Samples },
     seconds,
   };
+}
+
+/**
+ * Probability per cell from the flow's forward density at the cell centres (times the cell area),
+ * or null when the flow has no density or the grid does not resolve it (captured mass < 0.97,
+ * e.g. point masses near t = 0).
+ */
+function densityGrid(flow: NdFlow, t: number, box: readonly number[], cells: number): number[] | null {
+  if (!flow.logDensity) return null;
+  const [x0, x1, y0, y1] = box;
+  const hx = (x1 - x0) / cells;
+  const hy = (y1 - y0) / cells;
+  const pts = new Float64Array(2 * cells * cells);
+  for (let j = 0; j < cells; j++) {
+    for (let i = 0; i < cells; i++) {
+      pts[2 * (j * cells + i)] = x0 + (i + 0.5) * hx;
+      pts[2 * (j * cells + i) + 1] = y0 + (j + 0.5) * hy;
+    }
+  }
+  let lp: Float64Array;
+  try {
+    lp = flow.logDensity(t, pts, cells * cells);
+  } catch {
+    return null; // singular (point masses at t = 0)
+  }
+  const out = Array.from(lp, (l) => Math.exp(l) * hx * hy);
+  const mass = out.reduce((a, b) => a + b, 0);
+  return Math.abs(mass - 1) < 0.03 ? out : null;
 }
 
 /** Probability per cell of a weighted 2-D point cloud on a box (points outside are dropped). */

@@ -160,13 +160,19 @@ function fixedStep(
   let k1Valid = false; // k1 holds f(t, y) for the current (t, y)
   let j = 0; // next tEval index
   if (t0 === t1) {
-    if (tEval) for (const s of tEval) (ts.push(s), ys.push(Float64Array.from(y0)));
-    else (ts.push(t0), ys.push(Float64Array.from(y0)));
+    for (const s of tEval ?? [t0]) {
+      ts.push(s);
+      ys.push(Float64Array.from(y0));
+    }
     return { t: ts, y: ys, nfe: 0, acceptedSteps: 0, rejectedSteps: 0 };
   }
   const dir = h > 0 ? 1 : -1;
   if (tEval) {
-    while (j < tEval.length && tEval[j] === t0) (ts.push(t0), ys.push(Float64Array.from(y0)), j++);
+    while (j < tEval.length && tEval[j] === t0) {
+      ts.push(t0);
+      ys.push(Float64Array.from(y0));
+      j++;
+    }
   } else {
     ts.push(t0);
     ys.push(Float64Array.from(y0));
@@ -221,7 +227,11 @@ function fixedStep(
         fnext = sw;
         k1Valid = true;
       }
-      while (j < tEval.length && tEval[j] === tn) (ts.push(tn), ys.push(Float64Array.from(ynew)), j++);
+      while (j < tEval.length && tEval[j] === tn) {
+        ts.push(tn);
+        ys.push(Float64Array.from(ynew));
+        j++;
+      }
     } else {
       ts.push(tn);
       ys.push(Float64Array.from(ynew));
@@ -289,8 +299,10 @@ function dopri5(
   const ts: number[] = [];
   const ys: Float64Array[] = [];
   if (t0 === t1) {
-    if (tEval) for (const s of tEval) (ts.push(s), ys.push(Float64Array.from(y0)));
-    else (ts.push(t0), ys.push(Float64Array.from(y0)));
+    for (const s of tEval ?? [t0]) {
+      ts.push(s);
+      ys.push(Float64Array.from(y0));
+    }
     return { t: ts, y: ys, nfe: 0, acceptedSteps: 0, rejectedSteps: 0 };
   }
   const dir = t1 > t0 ? 1 : -1;
@@ -307,7 +319,11 @@ function dopri5(
   let nfe = 0;
   let j = 0;
   if (tEval) {
-    while (j < tEval.length && tEval[j] === t0) (ts.push(t0), ys.push(Float64Array.from(y0)), j++);
+    while (j < tEval.length && tEval[j] === t0) {
+      ts.push(t0);
+      ys.push(Float64Array.from(y0));
+      j++;
+    }
   } else {
     ts.push(t0);
     ys.push(Float64Array.from(y0));

@@ -77,8 +77,10 @@ export function eulerMaruyama(
   const ts: number[] = [];
   const xs: Float64Array[] = [];
   if (t0 === t1) {
-    if (tEval) for (const s of tEval) (ts.push(s), xs.push(Float64Array.from(x0)));
-    else (ts.push(t0), xs.push(Float64Array.from(x0)));
+    for (const s of tEval ?? [t0]) {
+      ts.push(s);
+      xs.push(Float64Array.from(x0));
+    }
     return { t: ts, x: xs };
   }
   // Grid: uniform nodes plus output times.
@@ -102,7 +104,11 @@ export function eulerMaruyama(
   j = 0;
   const emit = (t: number) => {
     if (tEval) {
-      while (j < tEval.length && tEval[j] === t) (ts.push(t), xs.push(Float64Array.from(x)), j++);
+      while (j < tEval.length && tEval[j] === t) {
+        ts.push(t);
+        xs.push(Float64Array.from(x));
+        j++;
+      }
     } else {
       ts.push(t);
       xs.push(Float64Array.from(x));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import test from 'node:test';
+import { quad } from '../../src/core/quadrature.ts';
 import {
   erf,
   erfc,
@@ -44,7 +45,7 @@ test('normalCdf and normalSf match 60-digit references to 1e-12 relative from x 
   assert.ok(worst < 1e-13);
 });
 
-test('tabulated values: Phi(-10) = 7.61985302416052607e-24, 1 - Phi(8.3), Phi(0) = 1/2', () => {
+test('tabulated values: Phi(-10) = 7.61985302416052607e-24, Q(10) the same, Phi(0) = 1/2, limits at +-Infinity', () => {
   // Published value Phi(-10) = 7.6198530241605260659...e-24 (nearest double prints as ...525e-24);
   // 1e-14 relative is ~50 ulp.
   expectClose(normalCdf(-10), 7.619853024160525e-24, { rtol: 1e-14 }, 'Phi(-10)');
@@ -162,4 +163,38 @@ test('logSumExp is stable with -Infinity entries, huge values and sub-ranges', (
   assert.equal(logSumExp(v, 2, 2), -Infinity);
   assert.throws(() => logSumExp(v, 3, 2), RangeError);
   assert.throws(() => logSumExp(v, 0, 6), /expected 0 <= start <= end <= 5/);
+});
+
+test('no jumps where the evaluation method changes: Phi, Q monotone and smooth across |x| = 2.5, erf/erfc across 1.8', () => {
+  for (const c of [-2.5, 2.5]) {
+    let prev = normalCdf(c - 1e-9);
+    for (let k = -1000; k <= 1000; k++) {
+      const x = c + k * 1e-12;
+      const v = normalCdf(x);
+      // Monotone up to one rounding unit, and the step between neighbours is ~phi(x) * 1e-12.
+      assert.ok(v >= prev - 4e-16 * prev, `Phi not monotone at ${x}`);
+      prev = v;
+    }
+    const h = 1e-7;
+    const slope = (normalCdf(c + h) - normalCdf(c - h)) / (2 * h);
+    // Central difference across the switch equals phi(c) to O(h^2) + rounding eps/h ~ 1e-9.
+    expectClose(slope, normalPdf(c), { rtol: 1e-7 }, `dPhi/dx at ${c}`);
+    const slopeQ = (normalSf(c - h) - normalSf(c + h)) / (2 * h);
+    expectClose(slopeQ, normalPdf(c), { rtol: 1e-7 }, `-dQ/dx at ${c}`);
+  }
+  const h = 1e-7;
+  for (const c of [-1.8, 1.8]) {
+    const d = (2 / Math.sqrt(Math.PI)) * Math.exp(-c * c);
+    expectClose((erf(c + h) - erf(c - h)) / (2 * h), d, { rtol: 1e-6 }, `erf' at ${c}`);
+    expectClose((erfc(c - h) - erfc(c + h)) / (2 * h), d, { rtol: 1e-6 }, `-erfc' at ${c}`);
+  }
+});
+
+test('second method: Phi(x) equals the adaptive integral of the pdf, and log Phi the log of Phi where both exist', () => {
+  for (const x of [-30, -8, -2.6, -1, 0, 0.7, 2.4, 5]) {
+    const r = quad((s) => normalPdf(s), -Infinity, x, { tol: 1e-13 });
+    // quad's own error estimate plus the 1e-13 relative accuracy of the cdf.
+    expectClose(normalCdf(x), r.value, { atol: r.errorEstimate, rtol: 1e-12 }, `Phi(${x}) vs quad`);
+    expectClose(normalLogCdf(x), Math.log(normalCdf(x)), { rtol: 1e-13, atol: 1e-16 }, `log Phi(${x})`);
+  }
 });

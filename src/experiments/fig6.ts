@@ -397,16 +397,19 @@ async function runFig6(ctx: ExperimentContext): Promise<ExperimentOutput> {
   const nTimes = ctx.quick ? 41 : 201;
   const total = PERTURBATION_KEYS.length * PROTOCOL_KEYS.length + PROTOCOL_KEYS.length + 2 + 1;
   let done = 0;
-  const tick = (label: string) => ctx.onProgress(++done, total, label);
-  ctx.onProgress(0, total, 'starting');
+  // announce each step before it runs (the label says what is being computed), count it after
+  let current = '';
+  const begin = (label: string) => ctx.onProgress(done, total, (current = label));
+  const tick = () => ctx.onProgress(++done, total, current);
 
   const runs = {} as Fig6Results['runs'];
   for (const k of PERTURBATION_KEYS) {
     runs[k] = {} as Record<ProtocolKey, SpeedAccuracyResult>;
     for (const p of PROTOCOL_KEYS) {
+      begin(`speed-accuracy ${k} / ${p}`);
       const config = parseSpeedAccuracyConfig({ data: DATA_JSON, schedule: p, tau: TAU, perturbation: PERTURBATIONS[k].json });
       runs[k][p] = speedAccuracy1d(config, { nTimes });
-      tick(`${k} / ${p}`);
+      tick();
     }
   }
 
@@ -418,20 +421,23 @@ async function runFig6(ctx: ExperimentContext): Promise<ExperimentOutput> {
   };
   const tl = {} as Fig6Results['thermodynamicLength'];
   for (const p of PROTOCOL_KEYS) {
+    begin(`thermodynamic length ${p}`);
     // time tolerance 1e-8 keeps the nested quadrature fast; slack 1e-6 for the chain
     tl[p] = { ...thermodynamicLength(processes[p], { timeTol: 1e-8, slack: 1e-6 }), c2FromSpeedAccuracy: runs.mean[p].c2 };
-    tick(`thermodynamic length ${p}`);
+    tick();
   }
   const reducedGeometry = {
     cosine: reducedGeometryCost(namedSchedule('cosine', TAU)),
     'cond-ot': reducedGeometryCost(namedSchedule('cond-ot', TAU)),
   };
 
+  begin('entropy production');
   const cosine = namedSchedule('cosine', TAU);
   const coeffs = scheduleForce1d(cosine);
   const rates = [0.1, 0.25, 0.5, 0.75, 0.9].map((t) => entropyProductionRate(processes.cosine, coeffs, t * TAU));
   const integral = entropyProductionIntegral(processes.cosine, coeffs, 0.01 * TAU, 0.9 * TAU);
-  tick('entropy production');
+  tick();
+  begin('stochastic entropy production');
 
   const n = ctx.quick ? 4000 : 20000;
   const steps = 200;
@@ -456,7 +462,8 @@ async function runFig6(ctx: ExperimentContext): Promise<ExperimentOutput> {
       seReliable: s.ift.seReliable,
     });
   }
-  tick('stochastic entropy production');
+  tick();
+  begin('figures');
 
   const figA = 'fig6a_densities.png';
   ctx.writeFile(figA, svgToPng(densityFigure(runs.mean)));
@@ -466,7 +473,7 @@ async function runFig6(ctx: ExperimentContext): Promise<ExperimentOutput> {
     ctx.writeFile(name, svgToPng(perturbationFigure(k, runs[k])));
     perPerturbation[k] = name;
   }
-  tick('figures');
+  tick();
 
   const results: Fig6Results = {
     quick: ctx.quick,

@@ -82,4 +82,8 @@ describe('reducedGeometryCost', () => {
       assert.ok(k.costPerDim > k.straightLineBound);
     }
   });
+
+  it('is infinite for vp-linear, whose sigma_t ~ sqrt(beta_min t) makes dsigma^2 ~ 1/t non-integrable at 0', () => {
+    assert.equal(reducedGeometryCost(namedSchedule('vp-linear', 1)).costPerDim, Number.POSITIVE_INFINITY);
+  });
 });

@@ -32,6 +32,7 @@ export interface OdeOptions {
    * (values and derivatives at both ends, error O(h^4), below every method's own error), which may
    * cost one extra evaluation at the end. Without tEval, every step is returned (fixed: steps + 1
    * states including y0; dopri5: every accepted step): for big states pass e.g. `tEval: [t1]`.
+   * Integration stops once the last output time is reached (no work past max(tEval)).
    */
   tEval?: readonly number[];
   /** dopri5: maximum number of steps (accepted + rejected) before NumericalError. @default 100000 */
@@ -48,7 +49,7 @@ export interface OdeResult {
   y: Float64Array[];
   /** Number of right-hand-side evaluations. */
   nfe: number;
-  /** Steps taken (fixed methods: `steps`). */
+  /** Steps taken (fixed methods: `steps`, fewer if tEval ends before t1). */
   acceptedSteps: number;
   /** Rejected steps (dopri5 only; 0 for fixed methods). */
   rejectedSteps: number;
@@ -177,7 +178,10 @@ function fixedStep(
     ts.push(t0);
     ys.push(Float64Array.from(y0));
   }
+  let taken = 0;
   for (let s = 0; s < steps; s++) {
+    if (tEval && j >= tEval.length) break; // every output time served: stop early
+    taken++;
     const t = t0 + s * h;
     const tn = s + 1 === steps ? t1 : t0 + (s + 1) * h;
     const hs = tn - t;
@@ -240,8 +244,7 @@ function fixedStep(
     y = ynew;
     ynew = sw;
   }
-  // Output times equal to t1 up to rounding of t0 + steps*h are caught above (tn = t1 exactly).
-  return { t: ts, y: ys, nfe, acceptedSteps: steps, rejectedSteps: 0 };
+  return { t: ts, y: ys, nfe, acceptedSteps: taken, rejectedSteps: 0 };
 }
 
 // Dormand-Prince 5(4) tableau.
@@ -305,6 +308,7 @@ function dopri5(
     }
     return { t: ts, y: ys, nfe: 0, acceptedSteps: 0, rejectedSteps: 0 };
   }
+  if (tEval && tEval.length === 0) return { t: ts, y: ys, nfe: 0, acceptedSteps: 0, rejectedSteps: 0 };
   const dir = t1 > t0 ? 1 : -1;
   let y = Float64Array.from(y0);
   let ynew = new Float64Array(n);
@@ -437,7 +441,7 @@ function dopri5(
       k1 = k7;
       k7 = sw;
       t = tn;
-      if (last) break;
+      if (last || (tEval && j >= tEval.length)) break; // done, or every output time served
       let fac = fac11 / facold ** beta;
       fac = Math.max(0.1, Math.min(5, fac / safe));
       let hnew = h / fac;

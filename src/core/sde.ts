@@ -116,6 +116,7 @@ export function eulerMaruyama(
   };
   emit(t0);
   for (let k = 0; k + 1 < grid.length; k++) {
+    if (tEval && j >= tEval.length) break; // every output time served: stop early
     const t = grid[k];
     const dt = grid[k + 1] - t;
     const g = noiseScale(t);

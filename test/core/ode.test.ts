@@ -165,6 +165,22 @@ test('fixed-step methods at tEval between grid points: Hermite interpolation kee
   }
 });
 
+test('integration stops at the last output time: less work, same values', () => {
+  for (const method of ['rk4', 'dopri5'] as const) {
+    const full = solveOde(cosRhs, new Float64Array([1]), 0, 2, { method, steps: 40, tEval: [0.5, 2] });
+    const part = solveOde(cosRhs, new Float64Array([1]), 0, 2, { method, steps: 40, tEval: [0.5] });
+    assert.deepEqual(part.t, [0.5]);
+    assert.ok(part.nfe < full.nfe / 2, `${method}: nfe ${part.nfe} vs ${full.nfe}`);
+    // Same steps up to 0.5 (fixed grid; dopri5 takes the same step sequence until then).
+    assert.equal(part.y[0][0], full.y[0][0]);
+  }
+  for (const method of ['rk4', 'dopri5'] as const) {
+    const none = solveOde(cosRhs, new Float64Array([1]), 0, 2, { method, tEval: [] });
+    assert.equal(none.nfe, 0);
+    assert.equal(none.y.length, 0);
+  }
+});
+
 test('large state: stage buffers are reused (no per-step allocation), results match the 1-D solution', () => {
   const n = 100_000;
   const y0 = new Float64Array(n);

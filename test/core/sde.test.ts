@@ -124,6 +124,20 @@ test('tEval between grid points splits the step; with g = 0 the result is the Eu
   expectClose(r.x[3][0], 0.9 * 0.85 * 0.75 ** 3, { atol: 1e-15 }, 'x(1)');
 });
 
+test('the simulation stops at the last output time (onStep not called past it)', () => {
+  let last = 0;
+  const r = eulerMaruyama((_t, _x, out) => out.fill(0), () => 1, new Float64Array(3), 0, 1, {
+    steps: 10,
+    rng: new Rng(TEST_SEED),
+    tEval: [0.35],
+    onStep: (t) => {
+      last = t;
+    },
+  });
+  assert.deepEqual(r.t, [0.35]);
+  expectClose(last, 0.35, { atol: 1e-15 }, 'last step time');
+});
+
 test('t0 == t1 returns x0; bad inputs throw InputError; non-finite drift or noise throws NumericalError', () => {
   const rng = new Rng(TEST_SEED);
   const f = (_t: number, x: Float64Array, out: Float64Array) => out.set(x);

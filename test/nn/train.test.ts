@@ -80,7 +80,7 @@ function writeConfig(name: string, out: string, steps: number): string {
     schedule: { name: 'cond-ot' },
     coupling: 'independent',
     model: { hidden: [16, 16] },
-    train: { steps, batchSize: 32, lr: 0.003, ema: 0.99, checkpointEvery: 100 },
+    train: { steps, batchSize: 32, lr: 0.003, ema: 0.99, checkpointEvery: 50 },
     seed: 11,
     out,
   };
@@ -92,7 +92,7 @@ const cli = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8' });
 
 test('CLI: a run killed with SIGKILL resumes from its checkpoint to the same weights as an uninterrupted run', async () => {
-  const steps = 6000;
+  const steps = 2500;
   const outA = join(tmp, 'runA');
   const outB = join(tmp, 'runB');
   const ra = cli(['train', '--config', writeConfig('a', outA, steps), '--quiet']);

@@ -33,6 +33,7 @@ const ERF_SPLIT = 1.8;
 
 /** exp(-x^2/2) with relative error ~1e-16 for all x (splits x so x^2 is formed exactly). */
 function expHalfSquare(x: number): number {
+  if (Math.abs(x) > 40) return 0; // exp(-800) underflows; also avoids fround overflow for |x| > 3.4e38
   const hi = Math.fround(x);
   const lo = x - hi; // exact
   // x^2 = hi^2 + lo*(x + hi); hi^2 is exact in double (24-bit mantissa squared).
@@ -41,6 +42,7 @@ function expHalfSquare(x: number): number {
 
 /** exp(-x^2) with relative error ~1e-16 for all x. */
 function expNegSquare(x: number): number {
+  if (Math.abs(x) > 28) return 0; // exp(-784) underflows
   const hi = Math.fround(x);
   const lo = x - hi;
   return Math.exp(-hi * hi) * Math.exp(-lo * (x + hi));
@@ -48,6 +50,7 @@ function expNegSquare(x: number): number {
 
 /** -x^2/2 with the rounding error of the square compensated (for log-space tails). */
 function negHalfSquare(x: number): number {
+  if (Math.abs(x) > 1e18) return -0.5 * x * x; // compensation irrelevant (and fround would overflow)
   const hi = Math.fround(x);
   const lo = x - hi;
   return -0.5 * hi * hi - 0.5 * lo * (x + hi);

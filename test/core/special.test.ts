@@ -72,6 +72,19 @@ test('normalPdf and normalLogPdf match references, including far tails and tiny 
     expectClose(normalLogPdf(x, m, s), lpdf, { rtol: 1e-14, atol: 1e-15 }, `normalLogPdf(${x}, ${m}, ${s})`);
   }
   assert.equal(normalPdf(0), 1 / Math.sqrt(2 * Math.PI));
+  // Huge and infinite arguments: 0 density, -Infinity log-density, no NaN (float32 splitting overflows
+  // beyond 3.4e38 and must not be used there); NaN propagates.
+  for (const x of [1e20, -1e200, Infinity, -Infinity]) {
+    assert.equal(normalPdf(x), 0);
+    assert.ok(normalLogPdf(x) < -1e39 || normalLogPdf(x) === -Infinity);
+    assert.equal(normalCdf(x), x > 0 ? 1 : 0);
+    assert.equal(erfc(x), x > 0 ? 0 : 2);
+  }
+  assert.equal(normalLogPdf(1e200), -Infinity);
+  assert.equal(normalLogCdf(-1e200), -Infinity);
+  assert.ok(Number.isNaN(normalPdf(Number.NaN)));
+  assert.ok(Number.isNaN(normalLogPdf(Number.NaN)));
+  assert.ok(Number.isNaN(erf(Number.NaN)));
   assert.throws(() => normalPdf(0, 0, 0), RangeError);
   assert.throws(() => normalPdf(0, 0, -1), /std must be a positive finite number, got -1/);
   assert.throws(() => normalLogPdf(0, 0, Number.NaN), RangeError);

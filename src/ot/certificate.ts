@@ -44,6 +44,7 @@ export function dualViolation(
   collect?: { threshold: number; perRow: number; rows: number[]; cols: number[] },
 ): { max: number; maxAbsCost: number } {
   const { n, m } = costShape(cost);
+  if (cost.kind !== 'matrix' && n * m >= 4e6 && m >= 256) return dualViolationPruned(cost, u, v, collect);
   const row = new Float64Array(m);
   let max = 0;
   let maxAbs = 0;
@@ -160,4 +161,118 @@ export function certifyPlan(
     tolerance,
     optimal,
   };
+}
+
+/** Column blocks of a point cloud: a strip-then-sort spatial order cut into blocks with bounding boxes. */
+function columnBlocks(y: { data: Float64Array; n: number; dim: number }, B: number) {
+  const { data, n, dim } = y;
+  const order = Int32Array.from({ length: n }, (_, j) => j).sort((p, q) => data[p * dim] - data[q * dim]);
+  if (dim >= 2) {
+    const strips = Math.max(1, Math.round(Math.sqrt(n / B)));
+    const per = Math.ceil(n / strips);
+    for (let s0 = 0; s0 < n; s0 += per) {
+      order.subarray(s0, Math.min(n, s0 + per)).sort((p, q) => data[p * dim + 1] - data[q * dim + 1]);
+    }
+  }
+  const nb = Math.ceil(n / B);
+  const lo = new Float64Array(nb * dim).fill(Infinity);
+  const hi = new Float64Array(nb * dim).fill(-Infinity);
+  for (let t = 0; t < n; t++) {
+    const b = Math.floor(t / B);
+    const j = order[t];
+    for (let c = 0; c < dim; c++) {
+      const val = data[j * dim + c];
+      if (val < lo[b * dim + c]) lo[b * dim + c] = val;
+      if (val > hi[b * dim + c]) hi[b * dim + c] = val;
+    }
+  }
+  return { order, nb, lo, hi };
+}
+
+/**
+ * {@link dualViolation} for point clouds with block pruning: columns are grouped into spatial
+ * blocks of 32 with bounding boxes; a block is skipped for row i when
+ *   u_i + max_{j in block} v_j - (distance from x_i to the box)^p <= 0,
+ * since then no pair in it can violate u_i + v_j <= c_ij (the box distance is a lower bound of
+ * every c_ij in the block; a relative 1e-12 safety margin covers its rounding). Every other pair is
+ * evaluated exactly as in the full pass, so the returned maximum is that of the full pass.
+ * `maxAbsCost` is here an upper bound of max c_ij (distance to the farthest box corner).
+ */
+function dualViolationPruned(
+  cost: Extract<CostSpec, { kind: 'sqeuclidean' | 'euclidean' }>,
+  u: Float64Array,
+  v: Float64Array,
+  collect?: { threshold: number; perRow: number; rows: number[]; cols: number[] },
+): { max: number; maxAbsCost: number } {
+  const B = 32;
+  const { x, y } = cost;
+  const d = x.dim;
+  const n = x.n;
+  const m = y.n;
+  const sq = cost.kind === 'sqeuclidean';
+  const { order, nb, lo, hi } = columnBlocks(y, B);
+  const vmax = new Float64Array(nb).fill(-Infinity);
+  for (let t = 0; t < m; t++) {
+    const b = Math.floor(t / B);
+    const vj = v[order[t]];
+    if (vj > vmax[b]) vmax[b] = vj;
+  }
+  const xd = x.data;
+  const yd = y.data;
+  let max = 0;
+  let maxUpper = 0;
+  const candJ: number[] = [];
+  const candV: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const ui = u[i];
+    const xb = i * d;
+    candJ.length = 0;
+    candV.length = 0;
+    for (let b = 0; b < nb; b++) {
+      let lb = 0;
+      let ub = 0;
+      const bb = b * d;
+      for (let c = 0; c < d; c++) {
+        const xc = xd[xb + c];
+        const l = lo[bb + c];
+        const h = hi[bb + c];
+        const gap = xc < l ? l - xc : xc > h ? xc - h : 0;
+        lb += gap * gap;
+        const far = xc - l > h - xc ? xc - l : h - xc;
+        ub += far * far;
+      }
+      if (ub > maxUpper) maxUpper = ub;
+      const lbc = (sq ? lb : Math.sqrt(lb)) * (1 - 1e-12);
+      if (ui + vmax[b] - lbc <= 0) continue;
+      const tEnd = Math.min(m, (b + 1) * B);
+      for (let t = b * B; t < tEnd; t++) {
+        const j = order[t];
+        const jb = j * d;
+        let s = 0;
+        for (let c = 0; c < d; c++) {
+          const q = xd[xb + c] - yd[jb + c];
+          s += q * q;
+        }
+        const cij = sq ? s : Math.sqrt(s);
+        const viol = ui + v[j] - cij;
+        if (viol > max) max = viol;
+        if (collect && viol > collect.threshold) {
+          candJ.push(j);
+          candV.push(viol);
+        }
+      }
+    }
+    if (collect && candJ.length > 0) {
+      const idx = candJ.map((_, t) => t);
+      if (idx.length > collect.perRow) {
+        idx.sort((p, q) => candV[q] - candV[p]);
+        idx.length = collect.perRow;
+      }
+      for (const t of idx) {
+        collect.rows.push(i);
+        collect.cols.push(candJ[t]);
+      }
+    }
+  }
+  return { max, maxAbsCost: sq ? maxUpper : Math.sqrt(maxUpper) };
 }

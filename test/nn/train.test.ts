@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { twoMoons } from '../../src/data/twoMoons.ts';
+import { eightGaussians } from '../../src/data/eightGaussians.ts';
+import { makePoints } from '../../src/core/points.ts';
 import type { TrainState } from '../../src/nn/checkpointFormat.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/nn/checkpointFormat.ts';
 import { readCheckpointFile } from '../../src/nn/flowModelFiles.ts';
@@ -51,6 +53,15 @@ test('in-process resume from a mid-run state gives bitwise-identical weights, EM
   const a = full.model.params();
   const b = resumed.model.params();
   for (let i = 0; i < a.length; i++) assert.deepEqual(Buffer.from(b[i].buffer), Buffer.from(a[i].buffer), `tensor ${i} differs`);
+});
+
+test('sinkhorn coupling with a point-set source (8 Gaussians -> moons) trains and records the source', async () => {
+  const src = eightGaussians(500, new Rng(TEST_SEED + 1));
+  const { model, losses } = await trainFlowModel({ ...base, coupling: 'sinkhorn', source: src, sourceLabel: '8gaussians', steps: 20 });
+  assert.equal(losses.length, 20);
+  assert.ok(losses.every(Number.isFinite));
+  assert.equal(model.meta.source, '8gaussians');
+  await assert.rejects(trainFlowModel({ ...base, source: makePoints(new Float64Array(3), 1, 3) }), /source has dimension 3, data has 2/);
 });
 
 test('resume refuses a checkpoint from another configuration', async () => {

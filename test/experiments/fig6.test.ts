@@ -50,6 +50,12 @@ describe('fig6Experiment (quick)', () => {
     }
   });
 
+  it('the mean-row cross-check by direct quadrature equals the speed-accuracy value', () => {
+    // two quadratures at tol ~1e-10..1e-12 of the same monotone-map quantity
+    expectClose(r.runs.mean.cosine.w1End, r.meanRowCheck.w1End, { rtol: 1e-8 }, 'W1(q, p)');
+    expectClose(r.runs.mean.cosine.eta, r.meanRowCheck.eta, { rtol: 1e-7 }, 'eta (mean row)');
+  });
+
   it('records the entropy-production identity and the stochastic checks', () => {
     for (const rate of r.entropyProduction.rates) {
       assert.ok(Math.abs(rate.identityResidual) < 1e-6 * Math.max(1, rate.total), `rate residual at t=${rate.t}`);

@@ -79,7 +79,9 @@ test('dopri5 on y\' = -y meets rtol: global relative error <= 10 rtol, nfe grows
     // within a small multiple of it (factor 10 allowed).
     assert.ok(relErr <= 10 * rtol, `rtol ${rtol}: relative error ${relErr}`);
     expectClose(end[1], 2 * end[0], { rtol: 1e-15 }, 'linearity across components');
-    assert.ok(r.nfe > prevNfe);
+    // A 5th-order method needs (100)^(1/5) = 2.5x more steps per 100x tighter tolerance; allow 1.8-3.5
+    // (step-count rounding on short runs).
+    if (prevNfe > 0) assert.ok(r.nfe / prevNfe > 1.8 && r.nfe / prevNfe < 3.5, `nfe ratio ${r.nfe / prevNfe}`);
     prevNfe = r.nfe;
   }
 });

@@ -42,9 +42,15 @@ const TAU = 1;
 const PERTURBATIONS: Record<PerturbationKey, { label: string; json: unknown }> = {
   mean: { label: 'different mean N(1, 1)', json: { kind: 'normal', mean: [1], std: 1 } },
   variance: { label: 'different variance N(0, 0.8²)', json: { kind: 'normal', mean: [0], std: 0.8 } },
+  // means ±sqrt(0.84) = ±0.9165 give unit variance (0.84 + 0.4^2 = 1), as in the spec's reproduction
   mixture: {
     label: 'Gaussian mixture ½N(±0.917, 0.4²)',
-    json: { kind: 'gaussian-mixture', means: [[-0.917], [0.917]], stds: [0.4, 0.4], weights: [0.5, 0.5] },
+    json: {
+      kind: 'gaussian-mixture',
+      means: [[-Math.sqrt(0.84)], [Math.sqrt(0.84)]],
+      stds: [0.4, 0.4],
+      weights: [0.5, 0.5],
+    },
   },
   uniform: { label: 'uniform U[−√3, √3]', json: { kind: 'uniform', low: [-Math.sqrt(3)], high: [Math.sqrt(3)] } },
 };
@@ -211,7 +217,8 @@ function buildReport(r: Fig6Results, figures: { a: string; perPerturbation: Reco
   L.push(
     'Data q = ½N(−0.6, 0.3²) + ½N(0.6, 0.3²), τ = 1, P_τ = N(0, 1). The paper does not print these parameters; they are ' +
       'the values inferred in the project paper spec (§4.1), which reproduce its c₂ bars and Table I to a few per cent. ' +
-      'Perturbed starts of the estimated reverse process: N(1, 1) (stated by the paper), N(0, 0.8²), ½N(±0.917, 0.4²) and ' +
+      'Perturbed starts of the estimated reverse process: N(1, 1) (stated by the paper), N(0, 0.8²), ½N(±√0.84, 0.4²) ' +
+      '(±0.917, unit variance) and ' +
       'U[−√3, √3] (read off the figure / inferred). Velocities are exact (posterior-mean form, Eq. 97; OT = W2 geodesic by quantiles). ' +
       `Computed by the monotone-map method of \`speedAccuracy1d\` on a ${r.nTimes}-point time grid.`,
   );

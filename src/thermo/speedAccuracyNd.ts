@@ -112,7 +112,8 @@ export const CHAIN_SLACK_ND = 1e-9;
  * resolved). W1 between the two clouds is computed by exact OT (`emd`, Euclidean cost) at `nW1`
  * times; vLoss^2 = (dW1/dt)^2 / D0 by finite differences, c1 = sum (Delta W1)^2/Delta t / D0 (so
  * eta <= c1 holds exactly by discrete Cauchy-Schwarz), wD = int E|nu|^2 dt (trapezoid, Monte Carlo
- * over the true cloud, which is an exact sample of P_t), housekeeping from {@link NdFlow.split},
+ * over the weighted true cloud, an exact sample of P_t; [0, tMin] and [tMax, tau] by constant
+ * extrapolation of the end values), housekeeping from {@link NdFlow.split},
  * c2 = wD - housekeeping. D0 (Eq. 78) by grid quadrature of int tildeP^2/P_tau - 1 in 2-D (Monte
  * Carlo in other dimensions), with a Monte Carlo cross-check.
  *
@@ -315,14 +316,15 @@ export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts
   const eta = (deltaW1 * deltaW1) / (tau * d0);
 
   // ---- dissipation
-  let wD = 0;
+  // [0, tMin] and [tMax, tau] (not integrated by the ODE) by constant extrapolation of the end values
+  let wD = tMin * tsDot[0] + (tau - tMax) * tsDot[G - 1];
   for (let j = 0; j + 1 < G; j++) wD += 0.5 * (tsDot[j] + tsDot[j + 1]) * (grid[j + 1] - grid[j]);
   const splits: ExcessHousekeeping[] = [];
   for (const j of [...splitIdx].sort((a, b) => a - b)) {
     splits.push(flow.split(grid[j], tsDot[j]));
     progress(++done, G + w1Idx.size + splitIdx.size, 'excess/housekeeping');
   }
-  let housekeeping = 0;
+  let housekeeping = tMin * splits[0].housekeeping + (tau - tMax) * splits[splits.length - 1].housekeeping;
   for (let i = 0; i + 1 < splits.length; i++) {
     housekeeping += 0.5 * (splits[i].housekeeping + splits[i + 1].housekeeping) * (splits[i + 1].t - splits[i].t);
   }

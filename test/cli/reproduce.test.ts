@@ -79,6 +79,23 @@ describe('runReproduce', () => {
     assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /Failed: boom/);
   });
 
+  it('does not let an experiment write outside the output folder', async () => {
+    const out = tmp();
+    const escaping: Experiment = {
+      name: 'escaping',
+      title: 'Writes ../x',
+      runsByDefault: true,
+      async run(ctx) {
+        ctx.writeFile('../escaped.txt', 'x');
+        return { results: {}, reportSection: '## never' };
+      },
+    };
+    const s = await runReproduce({ names: [], out, quick: true, seed: 1, experiments: [escaping], progress: recorder() });
+    assert.equal(s.failed.length, 1);
+    assert.match(s.failed[0].error, /outside the output folder/);
+    assert.ok(!existsSync(join(out, '..', 'escaped.txt')));
+  });
+
   it('rejects unknown names and an --out that is a file with UsageError', async () => {
     const out = tmp();
     await assert.rejects(runReproduce({ names: ['nope'], out, quick: true, seed: 1, experiments: fakes, progress: recorder() }), (e: unknown) => e instanceof UsageError && /fake-ok/.test((e as Error).message));
@@ -122,12 +139,13 @@ describe('thermodiff reproduce (CLI)', () => {
     assert.match(r.stderr, /\[1d\] started/);
   });
 
-  it('exits 2 with one line for a bad --out, an unknown experiment and a bad seed', () => {
+  it('exits 2 with one line for a bad --out (a file, or below a file), an unknown experiment and a bad seed', () => {
     const dir = tmp();
     const file = join(dir, 'file.txt');
     writeFileSync(file, 'x');
     for (const args of [
       ['reproduce', '--out', file],
+      ['reproduce', '--out', join(file, 'sub')],
       ['reproduce', 'no-such-experiment', '--out', dir],
       ['reproduce', '--seed', '-1', '--out', dir],
       ['reproduce', '--seed', 'abc', '--out', dir],

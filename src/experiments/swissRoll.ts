@@ -267,6 +267,8 @@ export const swissRollExperiment: Experiment = {
       '',
       markdownTable(['protocol', 'eta', 'c1', 'c2', 'D0', 'Delta W1', 'chain'], fig5Rows),
       '',
+      'c2 is smallest for OT (the constant-speed geodesic minimises int v2^2, Eq. 92). Compare the rows of the reverse-density panel with the paper\'s Fig. 5: in our default run the OT row already shows the spiral at t/tau = 2/3 and 1/3 of the reverse process, the schedules only close to t = 0. Unlike the 1-D case, eta differs between the protocols (the flow maps differ in 2-D), and here OT does not give the smallest eta: a smaller bound does not guarantee a smaller error (paper T4).',
+      '',
       '![forward](swiss-roll/fig5-forward.png)',
       '![estimated reverse](swiss-roll/fig5-estimated.png)',
       '',

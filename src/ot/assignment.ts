@@ -11,6 +11,7 @@
  */
 import { type CostSpec, costAt, costRow, costShape } from './costSpec.ts';
 import { dualViolation } from './certificate.ts';
+import { nearestNeighbours } from './spatialBlocks.ts';
 
 /** Result of {@link solveAssignment}. */
 export interface AssignmentResult {
@@ -110,9 +111,10 @@ export function solveAssignment(
   const zeros = new Float64Array(n);
   if (cost.kind === 'matrix') buildCandidates(cost, zeros, zeros);
   else {
-    // first candidates from the centred clouds' squared distances: for sqeuclidean this ranks by
-    // the exact reduced costs of the dual shift above; for euclidean it is a locality heuristic
-    // (candidates only steer the search; pricing makes the result exact either way)
+    // candidates = nearest neighbours between the centred clouds. For sqeuclidean, centring changes
+    // every assignment's cost by the same constant (c_ij = |x'_i - y'_j|^2 + alpha_i + beta_j), so this
+    // ranks by exact reduced costs of a shifted dual; for euclidean it is a locality heuristic.
+    // Candidates only steer the search: pricing over all pairs makes the result exact either way.
     const d = cost.x.dim;
     const mx = new Float64Array(d);
     const my = new Float64Array(d);
@@ -120,7 +122,10 @@ export function solveAssignment(
     for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) my[c] += cost.y.data[j * d + c] / n;
     const cx = Float64Array.from(cost.x.data, (v, t) => v - mx[t % d]);
     const cy = Float64Array.from(cost.y.data, (v, t) => v - my[t % d]);
-    buildCandidates({ kind: 'sqeuclidean', x: { data: cx, n, dim: d }, y: { data: cy, n, dim: d } }, zeros, zeros);
+    const px = { data: cx, n, dim: d };
+    const py = { data: cy, n, dim: d };
+    rowBestJ.set(nearestNeighbours(px, py, k));
+    colBestI.set(nearestNeighbours(py, px, k));
   }
   // edge lists: row candidates + reverse of column candidates (+ pairs added by pricing)
   let extraRows: number[] = [];

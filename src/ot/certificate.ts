@@ -8,6 +8,7 @@
  * (the dual check is a full pass over all n m pairs, costs computed on the fly).
  */
 import { type CostSpec, costAt, costRow, costShape } from './costSpec.ts';
+import { spatialBlocks } from './spatialBlocks.ts';
 
 /** Sparse plan: `mass[k]` is moved from source `rows[k]` to target `cols[k]`. */
 export interface SparsePlan {
@@ -163,32 +164,6 @@ export function certifyPlan(
   };
 }
 
-/** Column blocks of a point cloud: a strip-then-sort spatial order cut into blocks with bounding boxes. */
-function columnBlocks(y: { data: Float64Array; n: number; dim: number }, B: number) {
-  const { data, n, dim } = y;
-  const order = Int32Array.from({ length: n }, (_, j) => j).sort((p, q) => data[p * dim] - data[q * dim]);
-  if (dim >= 2) {
-    const strips = Math.max(1, Math.round(Math.sqrt(n / B)));
-    const per = Math.ceil(n / strips);
-    for (let s0 = 0; s0 < n; s0 += per) {
-      order.subarray(s0, Math.min(n, s0 + per)).sort((p, q) => data[p * dim + 1] - data[q * dim + 1]);
-    }
-  }
-  const nb = Math.ceil(n / B);
-  const lo = new Float64Array(nb * dim).fill(Infinity);
-  const hi = new Float64Array(nb * dim).fill(-Infinity);
-  for (let t = 0; t < n; t++) {
-    const b = Math.floor(t / B);
-    const j = order[t];
-    for (let c = 0; c < dim; c++) {
-      const val = data[j * dim + c];
-      if (val < lo[b * dim + c]) lo[b * dim + c] = val;
-      if (val > hi[b * dim + c]) hi[b * dim + c] = val;
-    }
-  }
-  return { order, nb, lo, hi };
-}
-
 /**
  * {@link dualViolation} for point clouds with block pruning: columns are grouped into spatial
  * blocks of 32 with bounding boxes; a block is skipped for row i when
@@ -210,7 +185,7 @@ function dualViolationPruned(
   const n = x.n;
   const m = y.n;
   const sq = cost.kind === 'sqeuclidean';
-  const { order, nb, lo, hi } = columnBlocks(y, B);
+  const { order, count: nb, lo, hi } = spatialBlocks(y, B);
   const vmax = new Float64Array(nb).fill(-Infinity);
   for (let t = 0; t < m; t++) {
     const b = Math.floor(t / B);

@@ -26,7 +26,9 @@ function rawNpy(header: string, payload: Uint8Array, major = 1): Uint8Array {
 function f64Bytes(values: number[], littleEndian = true): Uint8Array {
   const b = new Uint8Array(values.length * 8);
   const dv = new DataView(b.buffer);
-  values.forEach((v, i) => dv.setFloat64(8 * i, v, littleEndian));
+  values.forEach((v, i) => {
+    dv.setFloat64(8 * i, v, littleEndian);
+  });
   return b;
 }
 

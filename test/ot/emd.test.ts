@@ -247,9 +247,9 @@ test('zero weights: points with no mass drop out; duals stay feasible', () => {
   a[7] = 0;
   b[0] = 0;
   const sa = a.reduce((s, v) => s + v, 0);
-  a.forEach((v, i) => (a[i] = v / sa));
+  a.set(a.map((v) => v / sa));
   const sb = b.reduce((s, v) => s + v, 0);
-  b.forEach((v, j) => (b[j] = v / sb));
+  b.set(b.map((v) => v / sb));
   const r = emd(a, b, { kind: 'sqeuclidean', x, y });
   assert.ok(r.converged && r.certificate.optimal, JSON.stringify(r.certificate));
   assertMarginals(r, a, b, n, m);

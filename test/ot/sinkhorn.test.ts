@@ -83,9 +83,9 @@ test('no NaN for tiny epsilon (1e-4) and zero weights; zero-weight rows get no m
   a[0] = 0;
   b[5] = 0;
   const sa = a.reduce((s, v) => s + v, 0);
-  a.forEach((v, i) => (a[i] = v / sa));
+  a.set(a.map((v) => v / sa));
   const sb = b.reduce((s, v) => s + v, 0);
-  b.forEach((v, j) => (b[j] = v / sb));
+  b.set(b.map((v) => v / sb));
   const r = sinkhorn(a, b, { kind: 'sqeuclidean', x, y }, { epsilon: 1e-4, tol: 1e-9, maxIter: 20000 });
   for (const v of [r.cost, r.entropicCost, r.marginalError, ...r.potentials.f, ...r.potentials.g, ...r.plan!]) {
     assert.ok(Number.isFinite(v), 'non-finite output');
@@ -101,7 +101,7 @@ test('Sinkhorn divergence: zero for identical clouds, positive otherwise, close 
   const rng = new Rng(TEST_SEED + 3);
   const x = uniformCloud(rng, 40, 2);
   const y = { ...uniformCloud(rng, 40, 2) };
-  y.data.forEach((v, k) => (y.data[k] = v + (k % 2 ? 0.5 : 0)));
+  y.data.set(y.data.map((v, k) => v + (k % 2 ? 0.5 : 0)));
   const same = sinkhornDivergence(null, null, { kind: 'sqeuclidean', x, y: x }, { epsilon: 0.05, tol: 1e-11 });
   expectClose(same.divergence, 0, { atol: 1e-10 }, 'S(x, x)'); // identical problems, only iteration noise
   const exact = emd(null, null, { kind: 'sqeuclidean', x, y }).cost;

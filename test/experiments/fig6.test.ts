@@ -65,9 +65,11 @@ describe('fig6Experiment (quick)', () => {
       // 4 standard errors (n = 4000 in quick mode)
       assert.ok(Math.abs(w.meanTot - w.exactTot) <= 4 * w.seTot, `window [${w.t0}, ${w.t1}]: ${w.meanTot} +- ${w.seTot} vs ${w.exactTot}`);
     }
-    const late = r.stochastic.windows.find((w) => w.t0 === 0.5)!;
-    assert.ok(late.seReliable);
-    assert.ok(Math.abs(late.ift - 1) <= 4 * late.iftSe, `IFT ${late.ift} +- ${late.iftSe}`);
+    assert.equal(r.stochastic.windows.length, 4);
+    for (const late of r.stochastic.windows.filter((w) => w.t0 >= 0.6)) {
+      assert.ok(late.seReliable, `${late.protocol} late window`);
+      assert.ok(Math.abs(late.ift - 1) <= 4 * late.iftSe, `${late.protocol} IFT ${late.ift} +- ${late.iftSe}`);
+    }
     for (const p of PROTOCOL_KEYS) {
       assert.ok(r.thermodynamicLength[p].chainHolds, `${p} length chain`);
       // two independent c2 computations (nested adaptive quadrature vs Simpson on 41 points)

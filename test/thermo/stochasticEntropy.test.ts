@@ -45,8 +45,8 @@ describe('stochasticEntropy', () => {
   }
 
   for (const [name, t0] of [
-    ['cosine', 0.5],
-    ['cond-ot', 0.6],
+    ['cosine', 0.6],
+    ['cond-ot', 0.75],
   ] as const) {
     it(`${name}: E[exp(-s_tot)] = 1 (Eq. 50) on [${t0}, 0.9], a window with finite-variance weights`, () => {
       const s = namedSchedule(name, 1);
@@ -60,7 +60,7 @@ describe('stochasticEntropy', () => {
         rng: new Rng(TEST_SEED),
         transition: scheduleTransition1d(s),
       });
-      // the SE of the exponential average is only meaningful with finite variance (tail index > 2)
+      // the SE of the exponential average is only meaningful with finite variance (tail index > 3, see seReliable)
       assert.ok(r.ift.seReliable, `tail index ${r.ift.tailIndex}, ESS ${r.ift.ess}`);
       assert.ok(Math.abs(r.ift.value - 1) <= K * r.ift.se, `IFT ${r.ift.value} +- ${r.ift.se}`);
       // Jensen: E[s_tot] >= -ln E[exp(-s_tot)] = 0
@@ -76,7 +76,7 @@ describe('stochasticEntropy', () => {
     // EM has weak order 1: with 500 steps its bias is ~2e-3, below 4 SE with n = 5000 (~0.03)
     const r = stochasticEntropy(proc, coeffs, { n: 5000, steps: 500, t0: 0.01, t1: 0.9, rng: new Rng(TEST_SEED + 1) });
     assert.ok(Math.abs(r.mean.tot - exact.total) <= K * r.se.tot, `EM mean s_tot ${r.mean.tot} +- ${r.se.tot} vs ${exact.total}`);
-    const late = stochasticEntropy(proc, coeffs, { n: 10000, steps: 200, t0: 0.5, t1: 0.9, rng: new Rng(TEST_SEED + 2) });
+    const late = stochasticEntropy(proc, coeffs, { n: 10000, steps: 200, t0: 0.6, t1: 0.9, rng: new Rng(TEST_SEED + 2) });
     assert.ok(late.ift.seReliable);
     assert.ok(Math.abs(late.ift.value - 1) <= K * late.ift.se, `EM IFT ${late.ift.value} +- ${late.ift.se}`);
   });

@@ -156,14 +156,15 @@ export function stochasticEntropy(
       bath += invTMid[k] * coeffs.force(tm, 0.5 * (x + xNext)) * (xNext - x);
       x = xNext;
     }
-    const sys = -Math.log(process.density(t1, x)) + Math.log(process.density(t0, x0));
+    // log-densities (not log of densities) stay finite far into the tails
+    const sys = -process.logDensity(t1, x) + process.logDensity(t0, x0);
     sSys[i] = sys;
     sBath[i] = bath;
     sTot[i] = sys + bath;
   }
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(sTot[i])) {
-      throw new NumericalError(`stochasticEntropy: non-finite entropy production on trajectory ${i} (density underflow?)`);
+      throw new NumericalError(`stochasticEntropy: non-finite entropy production on trajectory ${i}`);
     }
   }
   const [mTot, seTot] = meanSe(sTot);

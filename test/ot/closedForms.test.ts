@@ -57,12 +57,14 @@ test('W_p from quantile functions: Gaussians (Eq. 60 in 1-D) and uniforms', () =
 
 test('quantile W2 agrees with sample W2 of stratified quantile samples', () => {
   // samples at the midpoints t_k = (k + 1/2)/N: the empirical W2^2 is the midpoint rule of the same
-  // integral, whose error for N(0,1) vs N(0.5, 1.5^2) is O(log N / N) from the tails: 2e-3 at N = 4000
+  // integral, whose error comes from the tails and decays like 1/N: measured relative W2 error
+  // 3.3e-4, 8.2e-5, 2.1e-5 at N = 1000, 4000, 16000; 2e-4 at N = 4000 leaves a 2.4x margin
   const N = 4000;
   const x = Float64Array.from({ length: N }, (_, k) => normalQuantile((k + 0.5) / N));
   const y = Float64Array.from({ length: N }, (_, k) => 0.5 + 1.5 * normalQuantile((k + 0.5) / N));
   const q = wassersteinQuantile(normalQuantile, (t) => 0.5 + 1.5 * normalQuantile(t), 2).distance;
-  expectClose(wasserstein1d(x, y, 2), q, { rtol: 2e-3 }, 'sample vs quantile');
+  expectClose(wasserstein1d(x, y, 2), q, { rtol: 2e-4 }, 'sample vs quantile');
+  assert.ok(wasserstein1d(x, y, 2) < q, 'midpoint samples cut the tails, so they underestimate');
 });
 
 test('Gaussian W2 (Bures, Eq. 59): 1-D, commuting, isotropic (Eq. 60), and the 2x2 trace identity', () => {

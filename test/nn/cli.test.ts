@@ -75,3 +75,12 @@ test('evaluate prints W2 vs data noise, path energy, NFE, FM residual and both s
   assert.equal(e.eq100.holds, true, `lhs ${e.eq100.lhs} rhs ${e.eq100.rhs}`);
   assert.ok(existsSync(join(run, 'model', 'evaluation.json')));
 });
+
+test('bench train-mlp --json prints one JSON object with stepsPerSecond (value not asserted: tests never time)', () => {
+  const r = cli(['bench', 'train-mlp', '--json', '--steps', '3']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(typeof j.stepsPerSecond, 'number');
+  assert.ok(Number.isFinite(j.finalLoss));
+  assert.equal(cli(['bench', 'train-mlp', '--threads', '0']).status, 2);
+});

@@ -111,17 +111,26 @@ export function solveAssignment(
   const zeros = new Float64Array(n);
   if (cost.kind === 'matrix') buildCandidates(cost, zeros, zeros);
   else {
-    // candidates = nearest neighbours between the centred clouds. For sqeuclidean, centring changes
-    // every assignment's cost by the same constant (c_ij = |x'_i - y'_j|^2 + alpha_i + beta_j), so this
-    // ranks by exact reduced costs of a shifted dual; for euclidean it is a locality heuristic.
-    // Candidates only steer the search: pricing over all pairs makes the result exact either way.
+    // candidates = nearest neighbours between the clouds standardised per coordinate, i.e. after the
+    // optimal (monotone, per-axis Gaussian-fit) affine map x -> my + (sy / sx)(x - mx). Centring alone
+    // changes every assignment's sqeuclidean cost by one constant; the scaling handles clouds of
+    // different spread (noise vs data), where plain neighbours are the wrong partners. Candidates only
+    // steer the search: pricing over all pairs makes the result exact whatever they are.
     const d = cost.x.dim;
     const mx = new Float64Array(d);
     const my = new Float64Array(d);
+    const sx = new Float64Array(d);
+    const sy = new Float64Array(d);
     for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) mx[c] += cost.x.data[i * d + c] / n;
     for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) my[c] += cost.y.data[j * d + c] / n;
-    const cx = Float64Array.from(cost.x.data, (v, t) => v - mx[t % d]);
-    const cy = Float64Array.from(cost.y.data, (v, t) => v - my[t % d]);
+    for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) sx[c] += (cost.x.data[i * d + c] - mx[c]) ** 2 / n;
+    for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) sy[c] += (cost.y.data[j * d + c] - my[c]) ** 2 / n;
+    for (let c = 0; c < d; c++) {
+      sx[c] = sx[c] > 0 ? Math.sqrt(sx[c]) : 1;
+      sy[c] = sy[c] > 0 ? Math.sqrt(sy[c]) : 1;
+    }
+    const cx = Float64Array.from(cost.x.data, (v, t) => (v - mx[t % d]) / sx[t % d]);
+    const cy = Float64Array.from(cost.y.data, (v, t) => (v - my[t % d]) / sy[t % d]);
     const px = { data: cx, n, dim: d };
     const py = { data: cy, n, dim: d };
     rowBestJ.set(nearestNeighbours(px, py, k));
@@ -223,19 +232,33 @@ export function solveAssignment(
   const augmentAllFree = () => {
     for (let f = 0; f < n; f++) {
       if (rowToCol[f] >= 0) continue;
-      if (!augment(f)) {
-        // the sparse graph has no augmenting path from f: give f all n columns and retry
-        if (denseRows === null) denseRows = new Uint8Array(n);
-        denseRows[f] = 1;
-        // u[f] must be feasible on all its (now dense) edges
-        costRow(cost, f, denseRow);
-        let best = Infinity;
-        for (let j = 0; j < n; j++) best = Math.min(best, denseRow[j] - v[j]);
-        u[f] = best;
-        if (!augment(f)) throw new Error('solveAssignment: no augmenting path from a dense row (internal error)');
+      if (augment(f)) continue;
+      // No free column is reachable in the sparse graph (a local shortage of columns: the rows
+      // reached have all their candidates matched). Give f edges to the k free columns of least
+      // reduced cost c_fj - v_j, lower u_f so they are dual feasible, and retry: f now reaches a
+      // free column directly. Pricing later repairs any sub-optimality this causes.
+      costRow(cost, f, denseRow);
+      const freeJ: number[] = [];
+      for (let j = 0; j < n; j++) if (colToRow[j] < 0) freeJ.push(j);
+      freeJ.sort((p, q) => denseRow[p] - v[p] - (denseRow[q] - v[q]));
+      freeJ.length = Math.min(freeJ.length, k);
+      for (const j of freeJ) {
+        extraRows.push(f);
+        extraCols.push(j);
+        u[f] = Math.min(u[f], denseRow[j] - v[j]);
       }
+      buildGraph();
+      if (augment(f)) continue;
+      // cannot happen (f has an edge to a free column); kept as a guarded fallback
+      if (denseRows === null) denseRows = new Uint8Array(n);
+      denseRows[f] = 1;
+      let best = Infinity;
+      for (let j = 0; j < n; j++) best = Math.min(best, denseRow[j] - v[j]);
+      u[f] = best;
+      if (!augment(f)) throw new Error('solveAssignment: no augmenting path from a dense row (internal error)');
     }
   };
+
 
   // ---- main loop: augment, price all pairs, add violated pairs, repeat ----
   let rounds = 0;

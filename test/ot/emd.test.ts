@@ -130,10 +130,15 @@ test('1-D: exact OT equals the sorted-samples closed form (weighted, n != m)', (
     const a = trial % 2 ? randomWeights(rng, n) : null;
     const b = trial % 2 ? randomWeights(rng, m) : null;
     for (const [kind, p] of [['sqeuclidean', 2], ['euclidean', 1]] as const) {
-      const r = emd(a, b, { kind, x, y });
       const closed = wasserstein1dPow(x.data, y.data, p, a ?? undefined, b ?? undefined);
-      // 1e-12 relative: both exact; the closed form sums the same quantile pieces
-      expectClose(r.cost, closed, { rtol: 1e-12, atol: 1e-15 }, `trial ${trial} ${kind}`);
+      // auto = the certified sorted coupling; the network simplex is the independent check
+      for (const method of ['auto', 'network-simplex'] as const) {
+        const r = emd(a, b, { kind, x, y }, { method });
+        assert.ok(r.certificate.optimal);
+        if (method === 'auto') assert.equal(r.algorithm, 'sorted-1d');
+        // 1e-12 relative: all exact; only summation order differs
+        expectClose(r.cost, closed, { rtol: 1e-12, atol: 1e-15 }, `trial ${trial} ${kind} ${method}`);
+      }
     }
   }
 });

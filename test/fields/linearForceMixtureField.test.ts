@@ -126,3 +126,28 @@ test('linearForceMixtureField rejects bad input', () => {
   assert.throws(() => linearForceMixtureField(scheduleProcess(namedSchedule('cosine'), 3), data), /3-dimensional but data is 2-dimensional/);
   assert.throws(() => mixtureFromPoints({ data: new Float64Array(0), n: 0, dim: 2 }), /at least one/);
 });
+
+test('general-dimension path (3-D): velocity and score match the schedule field of the 1-D helper', () => {
+  const gm3 = makeGaussianMixture(
+    [
+      [0.5, -1, 0.2],
+      [-0.7, 0.4, 1.1],
+    ],
+    [0.4, 0.6],
+    [0.3, 0.7],
+  );
+  const s = namedSchedule('cond-ot', 1);
+  const ours = linearForceMixtureField(scheduleProcess(s, 3), gm3);
+  const ref = scheduleMixtureField(gm3, s);
+  const x = Float64Array.of(0.1, 0.2, -0.3, 1.5, -0.5, 0.8);
+  for (const t of [0.2, 0.7]) {
+    const a = ours.velocity(t, x, 2);
+    const b = ref.velocity(t, x, 2);
+    // two closed forms of one field: round-off only
+    for (let i = 0; i < 6; i++) expectClose(a[i], b[i], { atol: 1e-10, rtol: 1e-10 }, `velocity[${i}] t=${t}`);
+    const both = ours.densityAndVelocity(t, x, 2);
+    for (let i = 0; i < 6; i++) expectClose(both.velocity[i], a[i], { atol: 1e-14 }, 'single-pass velocity');
+    const l = ours.logDensity(t, x, 2);
+    for (let i = 0; i < 2; i++) expectClose(both.logDensity[i], l[i], { atol: 1e-14 }, 'single-pass logDensity');
+  }
+});

@@ -76,3 +76,17 @@ test('runSpeedAccuracyNd runs a small force, schedule and OT config end to end',
   const o = runSpeedAccuracyNd(parseSpeedAccuracyNdConfig(sched('ot')));
   assert.ok(o.chainHolds && o.housekeeping === 0);
 });
+
+test('perturbationNd: uniform and mixture starts have normalised densities and in-box samples', async () => {
+  const { perturbationNd } = await import('../../src/thermo/perturbationNd.ts');
+  const { Rng } = await import('../../src/core/rng.ts');
+  const u = perturbationNd({ kind: 'uniform', low: [-1, 0], high: [1, 3] }, 2);
+  const su = u.sample(500, new Rng(1));
+  for (let i = 0; i < 500; i++) assert.ok(su.data[2 * i] >= -1 && su.data[2 * i] < 1 && su.data[2 * i + 1] >= 0 && su.data[2 * i + 1] < 3);
+  // density 1/6 inside, 0 outside (exact)
+  assert.deepEqual(Array.from(u.logDensity(Float64Array.of(0, 1, 2, 1), 2)), [-Math.log(6), -Infinity]);
+  const m = perturbationNd({ kind: 'gaussian-mixture', mixture: { dim: 2, k: 1, means: Float64Array.of(1, 2), stds: Float64Array.of(0.5), weights: Float64Array.of(1) } }, 2);
+  // log N(x | mu, 0.25 I) at x = mu: -ln(2 pi 0.25)
+  assert.ok(Math.abs(m.logDensity(Float64Array.of(1, 2), 1)[0] + Math.log(2 * Math.PI * 0.25)) < 1e-14);
+  assert.throws(() => perturbationNd({ kind: 'uniform', low: [0], high: [1] }, 2), /expected 2 coordinates/);
+});

@@ -50,10 +50,11 @@ test('Swiss roll: D0 is the same for every g (P_tau^g is a rotation of P_tau^0; 
   // (cell 0.13 against P_tau component std 0.73: midpoint rule error << 1e-3)
   expectClose(runG(3).d0, runG(0).d0, { rtol: 1e-3 }, 'D0 g=3 vs g=0');
   expectClose(runG(5).d0, runG(0).d0, { rtol: 1e-3 }, 'D0 g=5 vs g=0');
+  // no Monte Carlo comparison here: at tau = 3 the MC estimator's variance int tildeP^3/P_tau^2 is
+  // infinite (s_tau = 0.528 < 2 * 0.81 / 3 = 0.54), and the run marks its check informational
   for (const g of [0, 3, 5]) {
-    const r = runG(g);
-    // Monte Carlo cross-check: 4 standard errors
-    assert.ok(Math.abs(r.d0 - r.d0MonteCarlo.value) <= 4 * r.d0MonteCarlo.stderr, `D0 ${r.d0} vs MC ${r.d0MonteCarlo.value} +- ${r.d0MonteCarlo.stderr}`);
+    const c = runG(g).checks.find((k) => k.name.startsWith('d0 quadrature vs Monte Carlo'))!;
+    assert.ok(c.name.includes('informational') && c.ok);
   }
 });
 

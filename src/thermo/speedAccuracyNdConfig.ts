@@ -12,7 +12,7 @@ import { linearForceMixtureField, type MixtureData, mixtureFromPoints } from '..
 import { otDisplacementField } from '../fields/otDisplacementField.ts';
 import { scheduleProcess } from '../processes/scheduleProcess.ts';
 import { type SwissRollForceParams, swissRollForce } from '../processes/swissRollForce.ts';
-import { namedSchedule } from '../schedules/namedSchedule.ts';
+import { type NamedScheduleOptions, namedSchedule } from '../schedules/namedSchedule.ts';
 import { type NdFlow, otFlow, processFlow } from './ndFlow.ts';
 import type { PerturbationSpec } from './perturbation.ts';
 import { perturbationNd } from './perturbationNd.ts';
@@ -36,6 +36,8 @@ export interface SpeedAccuracyNdConfig {
   tau: number;
   perturbation: PerturbationSpec;
   engine: SpeedAccuracyNdOptions;
+  /** vp-linear / ve parameters (betaMin, betaMax, sigmaMin, sigmaMax), as in the 1-D config. */
+  scheduleOptions?: NamedScheduleOptions;
   /** OT protocol: Gaussian target samples (default = number of data points / 1000 for mixtures). */
   otTargetSamples: number;
 }
@@ -92,7 +94,7 @@ export function isNdSpeedAccuracyConfig(json: unknown): boolean {
 export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: string) => Uint8Array): SpeedAccuracyNdConfig {
   const where = 'config';
   const o = obj(json, where);
-  known(o, ['data', 'process', 'schedule', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples'], where);
+  known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples'], where);
   for (const k of ['data', 'perturbation']) if (!(k in o)) throw new InputError(`missing key "${k}"`, where);
   if ('process' in o === 'schedule' in o) throw new InputError('expected exactly one of "process" and "schedule"', where);
   const d = obj(o.data, `${where}.data`);
@@ -182,8 +184,16 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
     nSplit: 'splitTimes' in o ? int(o.splitTimes, `${where}.splitTimes`, 2) : 12,
     seed: 'seed' in o ? int(o.seed, `${where}.seed`, 0) : 1,
   };
+  let scheduleOptions: NamedScheduleOptions | undefined;
+  if ('scheduleOptions' in o) {
+    const so = obj(o.scheduleOptions, `${where}.scheduleOptions`);
+    const keys = ['betaMin', 'betaMax', 'sigmaMin', 'sigmaMax'] as const;
+    known(so, keys, `${where}.scheduleOptions`);
+    scheduleOptions = {};
+    for (const k of keys) if (k in so) scheduleOptions[k] = finite(so[k], `${where}.scheduleOptions.${k}`);
+  }
   const otTargetSamples = 'otTargetSamples' in o ? int(o.otTargetSamples, `${where}.otTargetSamples`, 2) : (points?.n ?? 1000);
-  return { data: data!, points, dataLabel, protocol, tau, perturbation, engine, otTargetSamples };
+  return { data: data!, points, dataLabel, protocol, tau, perturbation, engine, scheduleOptions, otTargetSamples };
 }
 
 /**
@@ -215,7 +225,7 @@ export function runSpeedAccuracyNd(config: SpeedAccuracyNdConfig, onProgress?: S
     const field = otDisplacementField(src, { data: target, n: src.n, dim: data.dim }, tau);
     flow = otFlow(field, { mean: new Array(data.dim).fill(0), std: 1 });
   } else {
-    const s = namedSchedule(config.protocol.name, tau);
+    const s = namedSchedule(config.protocol.name, tau, config.scheduleOptions);
     flow = processFlow(linearForceMixtureField(scheduleProcess(s, data.dim), data), { tMax: 0.999 * tau });
   }
   const r = speedAccuracyNd(flow, perturbationNd(config.perturbation, data.dim), { ...config.engine, onProgress });

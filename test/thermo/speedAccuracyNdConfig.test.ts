@@ -90,3 +90,10 @@ test('perturbationNd: uniform and mixture starts have normalised densities and i
   assert.ok(Math.abs(m.logDensity(Float64Array.of(1, 2), 1)[0] + Math.log(2 * Math.PI * 0.25)) < 1e-14);
   assert.throws(() => perturbationNd({ kind: 'uniform', low: [0], high: [1] }, 2), /expected 2 coordinates/);
 });
+
+test('scheduleOptions are validated and passed to vp-linear / ve', () => {
+  const c = parseSpeedAccuracyNdConfig(sched('ve', { scheduleOptions: { sigmaMin: 0.01, sigmaMax: 5 } }));
+  assert.deepEqual(c.scheduleOptions, { sigmaMin: 0.01, sigmaMax: 5 });
+  assert.throws(() => parseSpeedAccuracyNdConfig(sched('ve', { scheduleOptions: { sigma: 1 } })), /config.scheduleOptions: unknown key "sigma"/);
+  assert.throws(() => parseSpeedAccuracyNdConfig(sched('ve', { scheduleOptions: { sigmaMax: 'x' } })), /config.scheduleOptions.sigmaMax/);
+});

@@ -24,12 +24,16 @@ export interface AssignmentResult {
   total: number;
   /** Result of the last full pricing pass (the dual part of the certificate). */
   dual: { max: number; maxAbsCost: number };
+  /** The `maxScanned` budget ran out (the result is then not optimal). */
+  budgetExceeded: boolean;
   /** Number of pricing passes over all pairs. */
   rounds: number;
   /** Number of augmenting-path searches. */
   augmentations: number;
   /** Columns settled by Dijkstra over all searches (work measure). */
   settledColumns: number;
+  /** Edges scanned by Dijkstra over all searches (work measure). */
+  scannedEdges: number;
   converged: boolean;
 }
 
@@ -40,10 +44,13 @@ export interface AssignmentResult {
  *   passes than 10 or 14 on uniform 2-D clouds, where boundary points travel far).
  * @param opts.relTol pricing tolerance relative to max|u| + max|v| + the largest candidate cost (default 1e-13).
  * @param opts.maxRounds pricing passes before giving up with `converged: false` (default 50).
+ * @param opts.maxScanned work budget: edges scanned by Dijkstra over all searches before giving up with
+ *   `converged: false` and `budgetExceeded: true` (default unlimited). `emd` uses it to switch to
+ *   the network simplex on problems where candidate lists are poor (e.g. noise vs data on curves).
  */
 export function solveAssignment(
   cost: CostSpec,
-  opts: { k?: number; relTol?: number; maxRounds?: number } = {},
+  opts: { k?: number; relTol?: number; maxRounds?: number; maxScanned?: number } = {},
 ): AssignmentResult {
   const { n, m } = costShape(cost);
   if (n !== m) throw new RangeError(`solveAssignment needs a square problem, got ${n}x${m}`);
@@ -139,7 +146,9 @@ export function solveAssignment(
   // edge lists: row candidates + reverse of column candidates (+ pairs added by pricing)
   let extraRows: number[] = [];
   let extraCols: number[] = [];
+  const SLACK = k;
   let start = new Int32Array(n + 1);
+  let rowEnd = new Int32Array(n);
   let adj = new Int32Array(0);
   let adjC = new Float64Array(0);
   const buildGraph = () => {
@@ -148,7 +157,8 @@ export function solveAssignment(
     for (let t = 0; t < n * k; t++) if (colBestI[t] >= 0) deg[colBestI[t]]++;
     for (let t = 0; t < extraRows.length; t++) deg[extraRows[t]]++;
     start = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) start[i + 1] = start[i] + deg[i];
+    // SLACK free slots per row take edges added between rebuilds (see addEdge)
+    for (let i = 0; i < n; i++) start[i + 1] = start[i] + deg[i] + SLACK;
     adj = new Int32Array(start[n]);
     adjC = new Float64Array(start[n]);
     const fill = start.slice(0, n);
@@ -172,6 +182,7 @@ export function solveAssignment(
       adj[p] = extraCols[t];
       adjC[p] = costAt(cost, i, extraCols[t]);
     }
+    rowEnd = fill;
   };
   buildGraph();
   let scale = 0;
@@ -182,7 +193,7 @@ export function solveAssignment(
   const v = new Float64Array(n).fill(Infinity);
   const colArg = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    for (let p = start[i]; p < start[i + 1]; p++) {
+    for (let p = start[i]; p < rowEnd[i]; p++) {
       const j = adj[p];
       if (adjC[p] < v[j]) {
         v[j] = adjC[p];
@@ -195,7 +206,7 @@ export function solveAssignment(
   const colToRow = new Int32Array(n).fill(-1);
   const resetRowPotential = (i: number) => {
     let best = Infinity;
-    for (let p = start[i]; p < start[i + 1]; p++) {
+    for (let p = start[i]; p < rowEnd[i]; p++) {
       const r = adjC[p] - v[adj[p]];
       if (r < best) best = r;
     }
@@ -220,34 +231,63 @@ export function solveAssignment(
     settled: new Int32Array(n),
     denseRow: new Float64Array(n),
     settledTotal: 0,
+    scannedEdges: 0,
   };
   let denseRows: Uint8Array | null = null;
   const denseRow = ws.denseRow;
   let augmentations = 0;
   const augment = (f: number): boolean => {
     augmentations++;
-    return augmentFrom(f, n, start, adj, adjC, u, v, rowToCol, colToRow, ws, denseRows, cost);
+    return augmentFrom(f, n, start, rowEnd, adj, adjC, u, v, rowToCol, colToRow, ws, denseRows, cost);
   };
 
+  const maxScanned = opts.maxScanned ?? Infinity;
+  let budgetExceeded = false;
   const augmentAllFree = () => {
     for (let f = 0; f < n; f++) {
       if (rowToCol[f] >= 0) continue;
+      if (ws.scannedEdges > maxScanned) {
+        budgetExceeded = true;
+        return;
+      }
       if (augment(f)) continue;
       // No free column is reachable in the sparse graph (a local shortage of columns: the rows
       // reached have all their candidates matched). Give f edges to the k free columns of least
       // reduced cost c_fj - v_j, lower u_f so they are dual feasible, and retry: f now reaches a
       // free column directly. Pricing later repairs any sub-optimality this causes.
       costRow(cost, f, denseRow);
+      // the k free columns of least reduced cost (insertion into a sorted list of length <= k)
       const freeJ: number[] = [];
-      for (let j = 0; j < n; j++) if (colToRow[j] < 0) freeJ.push(j);
-      freeJ.sort((p, q) => denseRow[p] - v[p] - (denseRow[q] - v[q]));
-      freeJ.length = Math.min(freeJ.length, k);
+      const freeR: number[] = [];
+      for (let j = 0; j < n; j++) {
+        if (colToRow[j] >= 0) continue;
+        const r = denseRow[j] - v[j];
+        if (freeJ.length === k && r >= freeR[k - 1]) continue;
+        let p = freeJ.length === k ? k - 1 : freeJ.length;
+        if (freeJ.length < k) {
+          freeJ.push(0);
+          freeR.push(0);
+        }
+        while (p > 0 && freeR[p - 1] > r) {
+          freeR[p] = freeR[p - 1];
+          freeJ[p] = freeJ[p - 1];
+          p--;
+        }
+        freeR[p] = r;
+        freeJ[p] = j;
+      }
+      let overflow = false;
       for (const j of freeJ) {
         extraRows.push(f);
         extraCols.push(j);
         u[f] = Math.min(u[f], denseRow[j] - v[j]);
+        if (rowEnd[f] < start[f + 1]) {
+          adj[rowEnd[f]] = j;
+          adjC[rowEnd[f]] = denseRow[j];
+          rowEnd[f]++;
+        } else overflow = true;
       }
-      buildGraph();
+      if (overflow) buildGraph();
       if (augment(f)) continue;
       // cannot happen (f has an edge to a free column); kept as a guarded fallback
       if (denseRows === null) denseRows = new Uint8Array(n);
@@ -266,6 +306,7 @@ export function solveAssignment(
   let dual = { max: Infinity, maxAbsCost: scale };
   while (rounds < maxRounds) {
     augmentAllFree();
+    if (budgetExceeded) break;
     rounds++;
     let potScale = scale;
     let umax = 0;
@@ -301,6 +342,18 @@ export function solveAssignment(
     }
   }
 
+  if (budgetExceeded) {
+    // unmatched rows remain: report a complete (arbitrary) assignment so callers never index -1
+    const usedCol = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (rowToCol[i] >= 0) usedCol[rowToCol[i]] = 1;
+    let nextFree = 0;
+    for (let i = 0; i < n; i++) {
+      if (rowToCol[i] >= 0) continue;
+      while (usedCol[nextFree]) nextFree++;
+      rowToCol[i] = nextFree;
+      usedCol[nextFree] = 1;
+    }
+  }
   // total with compensated summation
   let total = 0;
   let comp = 0;
@@ -310,7 +363,7 @@ export function solveAssignment(
     comp = t - total - y;
     total = t;
   }
-  return { rowToCol, u, v, total, dual, rounds, augmentations, settledColumns: ws.settledTotal, converged };
+    return { rowToCol, u, v, total, dual, rounds, augmentations, settledColumns: ws.settledTotal, scannedEdges: ws.scannedEdges, converged, budgetExceeded };
 }
 
 interface Workspace {
@@ -323,6 +376,7 @@ interface Workspace {
   settled: Int32Array;
   denseRow: Float64Array;
   settledTotal: number;
+  scannedEdges: number;
 }
 
 /**
@@ -334,6 +388,7 @@ function augmentFrom(
   f: number,
   n: number,
   start: Int32Array,
+  rowEnd: Int32Array,
   adj: Int32Array,
   adjC: Float64Array,
   u: Float64Array,
@@ -356,7 +411,8 @@ function augmentFrom(
     const ui = u[i];
     const dense = denseRows !== null && denseRows[i] === 1;
     if (dense) costRow(cost, i, denseRow);
-    const pEnd = dense ? n : start[i + 1];
+    const pEnd = dense ? n : rowEnd[i];
+    ws.scannedEdges += dense ? n : pEnd - start[i];
     for (let p = dense ? 0 : start[i]; p < pEnd; p++) {
       const j = dense ? p : adj[p];
       const pj = pos[j];

@@ -37,6 +37,11 @@ export interface EmdOptions {
   maxIter?: number;
   /** Relative tolerance of the certificate verdict (default 1e-9). */
   certificateTol?: number;
+  /**
+   * `auto` only: work budget of the assignment solver in scanned edges per point (default 16000)
+   * before switching to the network simplex (only when n <= 8000).
+   */
+  assignmentBudget?: number;
 }
 
 /**
@@ -104,7 +109,13 @@ export function emd(a: Float64Array | null, b: Float64Array | null, cost: CostSp
     }
   }
   if (uniform && method !== 'network-simplex') {
-    const r = solveAssignment(cost);
+    // 'auto': the assignment solver gets a work budget of 16000 n scanned edges (measured: uniform
+    // 2-D clouds need 2200-4300 n, clouds shifted apart up to 15000 n, Gaussian noise vs two-moons
+    // data 15000 n at 1000 points and 31000 n at 2000, growing with n). Beyond it, when the dense
+    // matrix fits (n <= 8000, <= 512 MB), the network simplex finishes the job.
+    const budget = method === 'auto' && n <= 8000 ? (opts.assignmentBudget ?? 16000) * n : Infinity;
+    const r = solveAssignment(cost, { maxScanned: budget });
+    if (r.budgetExceeded) return simplexPath(wa, wb, cost, n, m, relTol, opts.maxIter);
     const massEach = wa[0];
     const plan = {
       rows: Int32Array.from({ length: n }, (_, i) => i),

@@ -4,6 +4,7 @@ import { munkres } from 'munkres';
 import { InputError } from '../../src/core/errors.ts';
 import type { Points } from '../../src/core/points.ts';
 import { Rng } from '../../src/core/rng.ts';
+import { solveAssignment } from '../../src/ot/assignment.ts';
 import { certifyPlan } from '../../src/ot/certificate.ts';
 import { type CostSpec, costMatrix } from '../../src/ot/costSpec.ts';
 import { emd } from '../../src/ot/emd.ts';
@@ -287,4 +288,27 @@ test('bad input throws InputError: NaN, negative weights, unequal totals, mismat
   bad(() => emd(null, null, { kind: 'sqeuclidean', x, y: { data: new Float64Array(3), n: 1, dim: 3 } }), /dimensions differ/);
   bad(() => emd(null, null, { kind: 'matrix', matrix: new Float64Array(3), n: 2, m: 2 }), /expected 2x2/);
   bad(() => emd(Float64Array.from([0, 0]), Float64Array.from([0, 0]), { kind: 'sqeuclidean', x, y }), /positive sum/);
+});
+
+test('work budget: the assignment solver stops honestly and emd switches to the network simplex', () => {
+  const rng = new Rng(TEST_SEED + 9);
+  const n = 200;
+  const x = uniformCloud(rng, n, 2);
+  // a target of different shape and spread (noise vs data on a curve), where candidate lists are poor
+  const y = { data: new Float64Array(2 * n), n, dim: 2 };
+  for (let i = 0; i < n; i++) {
+    const t = Math.PI * rng.uniform();
+    y.data[2 * i] = 0.2 * Math.cos(t);
+    y.data[2 * i + 1] = 0.2 * Math.sin(t);
+  }
+  const cost: CostSpec = { kind: 'sqeuclidean', x, y };
+  const cut = solveAssignment(cost, { maxScanned: 10 });
+  assert.equal(cut.budgetExceeded, true);
+  assert.equal(cut.converged, false);
+  assert.deepEqual(Array.from(cut.rowToCol).sort((p, q) => p - q), [...Array(n).keys()], 'still a permutation');
+  const switched = emd(null, null, cost, { assignmentBudget: 0.05 });
+  assert.equal(switched.algorithm, 'network-simplex');
+  const full = emd(null, null, cost, { method: 'assignment' });
+  assert.ok(switched.certificate.optimal && full.certificate.optimal);
+  expectClose(switched.cost, full.cost, { rtol: 1e-12 }, 'both exact'); // rounding only
 });

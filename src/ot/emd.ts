@@ -110,9 +110,10 @@ export function emd(a: Float64Array | null, b: Float64Array | null, cost: CostSp
   }
   if (uniform && method !== 'network-simplex') {
     // 'auto': the assignment solver gets a work budget of 16000 n scanned edges (measured: uniform
-    // 2-D clouds need 2200-4300 n, clouds shifted apart up to 15000 n, Gaussian noise vs two-moons
-    // data 15000 n at 1000 points and 31000 n at 2000, growing with n). Beyond it, when the dense
-    // matrix fits (n <= 8000, <= 512 MB), the network simplex finishes the job.
+    // 2-D clouds need 1700-4300 n; clouds shifted apart 10000-15000 n; Gaussian noise vs two-moons
+    // data 15000 n at 1000 points, 31000 n at 2000, growing with n). Beyond it, when the dense
+    // matrix fits (n <= 8000, <= 512 MB), the network simplex finishes the job (at 8000 n, shifted
+    // clouds would switch too and run 2-5x slower; at 16000 n noise-vs-moons wastes ~1-4 s first).
     const budget = method === 'auto' && n <= 8000 ? (opts.assignmentBudget ?? 16000) * n : Infinity;
     const r = solveAssignment(cost, { maxScanned: budget });
     if (r.budgetExceeded) return simplexPath(wa, wb, cost, n, m, relTol, opts.maxIter);

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { parseSpeedAccuracyConfig, type SpeedAccuracyResult, speedAccuracy1d } from '../../thermo/speedAccuracy1d.ts';
-import { readJsonFile } from '../io.ts';
+import { dirname, resolve } from 'node:path';
+import { speedAccuracyNdJson, speedAccuracyNdTable } from '../../thermo/speedAccuracyNdReport.ts';
+import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../thermo/speedAccuracyNdConfig.ts';
+import { readFileChecked, readJsonFile } from '../io.ts';
 
 /** The JSON object printed by `thermodiff speed-accuracy --json` (stable keys; forward time t). */
 export function speedAccuracyJson(r: SpeedAccuracyResult) {
@@ -61,7 +64,15 @@ export function register(program: Command): void {
     .requiredOption('--config <file>', 'JSON config: data, schedule (cosine|cond-ot|ot|vp-linear|ve), tau, perturbation')
     .option('--json', 'print one JSON object on stdout')
     .action((opts: { config: string; json?: boolean }) => {
-      const config = parseSpeedAccuracyConfig(readJsonFile(opts.config));
+      const json = readJsonFile(opts.config);
+      // n-D configs (a `process`, a non-mixture data kind, or data dim > 1): see docs/multid.md
+      if (isNdSpeedAccuracyConfig(json)) {
+        const readFile = (p: string) => new Uint8Array(readFileChecked(resolve(dirname(opts.config), p)));
+        const rn = runSpeedAccuracyNd(parseSpeedAccuracyNdConfig(json, readFile));
+        process.stdout.write(opts.json ? `${JSON.stringify(speedAccuracyNdJson(rn))}\n` : speedAccuracyNdTable(rn));
+        return;
+      }
+      const config = parseSpeedAccuracyConfig(json);
       const r = speedAccuracy1d(config);
       process.stdout.write(opts.json ? `${JSON.stringify(speedAccuracyJson(r))}\n` : speedAccuracyTable(r));
     });

@@ -79,6 +79,13 @@ describe('runReproduce', () => {
     assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /Failed: boom/);
   });
 
+  it('"all" runs every experiment, including those not run by default', async () => {
+    const out = tmp();
+    const s = await runReproduce({ names: ['all'], out, quick: true, seed: 1, experiments: [fakeOk, fakeBroken], progress: recorder() });
+    assert.deepEqual(s.ran.map((r) => r.name), ['fake-ok']);
+    assert.deepEqual(s.failed.map((r) => r.name), ['fake-broken']);
+  });
+
   it('does not let an experiment write outside the output folder', async () => {
     const out = tmp();
     const escaping: Experiment = {

@@ -19,5 +19,6 @@ test('runSwissRoll (tiny sizes): every protocol runs, the chain holds, housekeep
   assert.ok(main[1].result.housekeeping > 0 && main[2].result.housekeeping > main[1].result.housekeeping);
   assert.equal(main[3].result.housekeeping, 0);
   assert.equal(swissRollExperiment.name, 'swiss-roll');
-  assert.equal(swissRollExperiment.runsByDefault, true);
+  // 95 s on 2 idle cores: kept out of the default run so `npm start` stays under a minute
+  assert.equal(swissRollExperiment.runsByDefault, false);
 });

@@ -51,7 +51,8 @@ export function thermodiffVersion(): string {
 
 function selectExperiments(names: string[], list: readonly Experiment[]): Experiment[] {
   if (names.length === 0) return list.filter((e) => e.runsByDefault);
-  const known = list.map((e) => e.name);
+  if (names.includes('all')) return [...list];
+  const known = [...list.map((e) => e.name), 'all'];
   const chosen: Experiment[] = [];
   for (const n of names) {
     const e = list.find((x) => x.name === n);
@@ -180,7 +181,7 @@ export function register(program: Command): void {
   program
     .command('reproduce')
     .description('reproduce the paper\'s experiments: results.json, PNG figures and report.md')
-    .argument('[names...]', `experiments to run (default: all that run by default)\n${names.map((n) => `  ${n}`).join('\n')}`)
+    .argument('[names...]', `experiments to run, or "all" (default: those that run by default)\n${names.map((n) => `  ${n}`).join('\n')}`)
     .option('--out <dir>', 'output folder', 'out')
     .option('--quick', 'reduced sizes (for tests; the report says so)', false)
     .option('--seed <n>', 'random seed', '1')

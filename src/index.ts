@@ -1,0 +1,106 @@
+/**
+ * thermodiff: the browser-safe library (no Node-only imports anywhere below this file; a test
+ * checks it). Node-only parts (onnxruntime training, dataset files, PNG encoding, the paper
+ * reproductions) are in `thermodiff/node` (src/node.ts). The CLI is in src/cli.
+ */
+// core
+export * from './core/check.ts';
+export * from './core/errors.ts';
+export * from './core/ode.ts';
+export * from './core/points.ts';
+export * from './core/quadrature.ts';
+export * from './core/rng.ts';
+export * from './core/roots.ts';
+export * from './core/sde.ts';
+export * from './core/special.ts';
+
+// schedules
+export * from './schedules/coefficients.ts';
+export * from './schedules/condOtSchedule.ts';
+export * from './schedules/cosineSchedule.ts';
+export * from './schedules/customSchedule.ts';
+export * from './schedules/namedSchedule.ts';
+export * from './schedules/schedule.ts';
+export * from './schedules/validateSchedule.ts';
+export * from './schedules/veSchedule.ts';
+export * from './schedules/vpLinearSchedule.ts';
+
+// processes
+export * from './processes/linearForceProcess.ts';
+export * from './processes/momentEquations.ts';
+export * from './processes/scheduleProcess.ts';
+export * from './processes/swissRollForce.ts';
+
+// data
+export * from './data/checkerboard.ts';
+export * from './data/eightGaussians.ts';
+export * from './data/empiricalPoints.ts';
+export * from './data/gaussianMixture.ts';
+export * from './data/idx.ts';
+export * from './data/imageSet.ts';
+export * from './data/swissRoll.ts';
+export * from './data/syntheticImages.ts';
+export * from './data/twoMoons.ts';
+
+// fields
+export * from './fields/exact1d.ts';
+export * from './fields/gradientProjection.ts';
+export * from './fields/isotropicGaussianSum.ts';
+export * from './fields/linearForceMixtureField.ts';
+export * from './fields/mixture1d.ts';
+export * from './fields/otDisplacementField.ts';
+export * from './fields/scheduleMixtureField.ts';
+
+// ot
+export * from './ot/index.ts';
+
+// io
+export * from './io/npy.ts';
+
+// thermo
+export * from './thermo/differentialEntropy1d.ts';
+export * from './thermo/entropyProduction.ts';
+export * from './thermo/expectation1d.ts';
+export * from './thermo/imageSpeedAccuracy.ts';
+export * from './thermo/ndFlow.ts';
+export * from './thermo/observableSpeed.ts';
+export * from './thermo/perturbation.ts';
+export * from './thermo/perturbationNd.ts';
+export * from './thermo/reducedGeometryCost.ts';
+export * from './thermo/reverseParticles1d.ts';
+export * from './thermo/scheduleForce1d.ts';
+export * from './thermo/scheduleTransition1d.ts';
+export * from './thermo/speedAccuracy1d.ts';
+export * from './thermo/speedAccuracyConfig.ts';
+export * from './thermo/speedAccuracyNd.ts';
+export * from './thermo/speedAccuracyNdConfig.ts';
+export * from './thermo/speedAccuracyNdReport.ts';
+export * from './thermo/stochasticEntropy.ts';
+export * from './thermo/thermodynamicLength.ts';
+export * from './thermo/wasserstein2Quantile1d.ts';
+export * from './thermo/wassersteinSpeed.ts';
+export * from './thermo/wassersteinSpeed1d.ts';
+
+// nn
+export * from './nn/checkpointFormat.ts';
+export * from './nn/couplings.ts';
+export * from './nn/datasetSpec.ts';
+export * from './nn/evaluateFlowModel.ts';
+export * from './nn/flowModel.ts';
+export * from './nn/flowModelFormat.ts';
+export * from './nn/integrateFlow.ts';
+export * from './nn/lrSchedule.ts';
+export * from './nn/minibatchAssignment.ts';
+export * from './nn/mlpForward.ts';
+export * from './nn/mlpSizes.ts';
+export * from './nn/pca.ts';
+export * from './nn/sampleReverseSde.ts';
+export * from './nn/sinkhornPlan.ts';
+export * from './nn/stepRng.ts';
+export * from './nn/trainConfig.ts';
+export * from './nn/tsFlowModel.ts';
+
+// report
+export * from './report/charts.ts';
+export * from './report/markdown.ts';
+export * from './report/vegaSvg.ts';

@@ -1,0 +1,29 @@
+/**
+ * thermodiff/node: the Node-only parts of the library (onnxruntime-node training engine, model and
+ * dataset files, PNG encoding, the registered paper reproductions). Everything in `thermodiff`
+ * (src/index.ts) is re-exported too, so Node users can import from here alone.
+ */
+export * from './index.ts';
+// data
+export * from './data/fashionMnist.ts';
+
+// nn
+export * from './nn/engine.ts';
+export * from './nn/flowModelFiles.ts';
+export * from './nn/loadFlowModel.ts';
+export * from './nn/mlpGraphs.ts';
+export * from './nn/onnxFlowModel.ts';
+export * from './nn/onnxGraph.ts';
+export * from './nn/onnxMlpEngine.ts';
+export * from './nn/trainFlowModel.ts';
+
+// report
+export * from './report/png.ts';
+
+// experiments
+export * from './experiments/experiment.ts';
+export * from './experiments/fig6.ts';
+export * from './experiments/fig6Reference.ts';
+export * from './experiments/images.ts';
+export * from './experiments/registry.ts';
+export * from './experiments/swissRoll.ts';

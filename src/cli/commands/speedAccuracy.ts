@@ -60,7 +60,7 @@ export function speedAccuracyTable(r: SpeedAccuracyResult): string {
 export function register(program: Command): void {
   program
     .command('speed-accuracy')
-    .description('speed-accuracy relation (eta <= c1 <= c2) for Gaussian-mixture data in 1-D, exact velocities')
+    .description('speed-accuracy relation (eta <= c1 <= c2, or <= wD with a non-conservative force) with exact velocities: Gaussian mixtures in 1-D, mixtures, point sets and force processes in n-D')
     .requiredOption('--config <file>', 'JSON config: data, schedule (cosine|cond-ot|ot|vp-linear|ve), tau, perturbation')
     .option('--json', 'print one JSON object on stdout')
     .action((opts: { config: string; json?: boolean }) => {

@@ -19,8 +19,10 @@ const good = {
   tau: 1,
   perturbation: { kind: 'normal', mean: [1], std: 1 },
 };
-const edit = (f: (c: Record<string, any>) => void) => {
-  const c = structuredClone(good) as Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: configs are free-form JSON edited in place
+type Json = Record<string, any>;
+const edit = (f: (c: Json) => void) => {
+  const c = structuredClone(good) as Json;
   f(c);
   return JSON.stringify(c);
 };

@@ -10,8 +10,10 @@ const good = {
   tau: 1,
   perturbation: { kind: 'normal', mean: [1], std: 1 },
 };
-const edit = (f: (c: Record<string, any>) => void) => {
-  const c = structuredClone(good) as Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: configs are free-form JSON edited in place
+type Json = Record<string, any>;
+const edit = (f: (c: Json) => void) => {
+  const c = structuredClone(good) as Json;
   f(c);
   return c;
 };
@@ -24,7 +26,10 @@ test('parseSpeedAccuracyConfig accepts the issue example and normalises numbers 
   assert.equal(c.tau, 1);
   assert.equal(c.data.k, 2);
   assert.deepEqual(c.perturbation, { kind: 'normal', mean: [1], std: 1 });
-  const u = parseSpeedAccuracyConfig(edit((x) => ((x.perturbation = { kind: 'uniform', low: -1, high: [2] }), delete x.tau)));
+  const u = parseSpeedAccuracyConfig(edit((x) => {
+    x.perturbation = { kind: 'uniform', low: -1, high: [2] };
+    delete x.tau;
+  }));
   assert.deepEqual(u.perturbation, { kind: 'uniform', low: [-1], high: [2] });
   assert.equal(u.tau, 1);
   const g = parseSpeedAccuracyConfig(
@@ -49,7 +54,10 @@ test('parseSpeedAccuracyConfig rejects every kind of bad config with the JSON pa
   rejects(edit((c) => (c.tau = -2)), /config\.tau: expected tau > 0, got -2/);
   rejects(edit((c) => (c.perturbation.mean = [1, 2])), /config\.perturbation\.mean: expected 1 coordinate\(s\) \(the data dimension\), got 2/);
   rejects(edit((c) => (c.perturbation = { kind: 'uniform', low: [0, 0], high: [1, 1] })), /perturbation\.low: expected 1 coordinate/);
-  rejects(edit((c) => ((c.data.means = [[-0.6, 0], [0.6, 0]]), (c.perturbation.mean = [1, 0]))), /one-dimensional data only, got dim = 2/);
+  rejects(edit((c) => {
+      c.data.means = [[-0.6, 0], [0.6, 0]];
+      c.perturbation.mean = [1, 0];
+    }), /one-dimensional data only, got dim = 2/);
   rejects(edit((c) => (c.data.means = [[-0.6, 0], [0.6]])), /config\.data\.means\[1\]: expected 2 coordinates/);
   rejects(edit((c) => (c.data.stds = [0.3, -0.3])), /config\.data\.stds\[1\]: expected a standard deviation > 0, got -0\.3/);
   rejects(edit((c) => (c.perturbation.std = -1)), /config\.perturbation\.std: expected a standard deviation > 0, got -1/);

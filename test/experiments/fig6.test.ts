@@ -77,6 +77,16 @@ describe('fig6Experiment (quick)', () => {
     }
   });
 
+  it('observable speeds stay below v2 and their rates agree two ways', () => {
+    assert.equal(r.observableSpeeds.length, 3 * 3 * 3);
+    for (const o of r.observableSpeeds) {
+      // Eq. 74 is Cauchy-Schwarz; 1e-9 covers the quadrature tolerance of the three expectations
+      assert.ok(o.vr <= o.v2 * (1 + 1e-9), `${o.protocol} ${o.observable} t=${o.t}: ${o.vr} > ${o.v2}`);
+      // central difference in t (h = 1e-4 tau, error O(h^2) ~ 1e-8) vs the flux integral, in units of the bound
+      assert.ok(Math.abs(o.dMean - o.dMeanFlux) <= 1e-6 * Math.sqrt(o.meanGradSq) * o.v2, `${o.protocol} ${o.observable} t=${o.t} rates`);
+    }
+  });
+
   it('writes five PNG figures and a report section with Table I and the paper values', () => {
     assert.deepEqual([...files.keys()].sort(), ['fig6a_densities.png', 'fig6b_mean.png', 'fig6c_variance.png', 'fig6d_mixture.png', 'fig6e_uniform.png']);
     for (const [name, c] of files) {

@@ -1,17 +1,22 @@
 /**
- * Entropic optimal transport by log-domain Sinkhorn iterations with epsilon scaling.
+ * Entropic optimal transport by Sinkhorn iterations with epsilon scaling.
  *
  *   min_P <C, P> + eps KL(P | a b^T)  s.t.  P 1 = a, P^T 1 = b,
  * solved through potentials (f, g) with P_ij = a_i b_j exp((f_i + g_j - c_ij) / eps):
  *   f_i = -eps log sum_j b_j exp((g_j - c_ij) / eps),   g_j = -eps log sum_i a_i exp((f_i - c_ij) / eps).
- * Every sum is a max-shifted log-sum-exp, so no under/overflow for any eps > 0; zero weights drop
- * out of the sums (log 0 = -inf terms are skipped), so nothing is ever NaN.
+ * Two implementations of the same iteration:
+ * - absorption-stabilised scaling (`sinkhornScaling.ts`), used when the positive-weight kernel has
+ *   at most 2.5e7 entries: multiply-adds against a stored kernel, exponentials only on rebuilds;
+ * - log domain (here), for bigger problems and as the tested reference ({@link sinkhornLogDomain}):
+ *   every sum is a max-shifted log-sum-exp, so no under/overflow for any eps > 0; zero weights drop
+ *   out of the sums (log 0 = -inf terms are skipped), so nothing is ever NaN.
  * Epsilon scaling: eps runs geometrically from max(c) down to the target, warm-starting the
  * potentials, which cuts the iteration count at small eps.
  */
 import { InputError } from '../core/errors.ts';
 import { type CostSpec, costRow, costShape, validateCost } from './costSpec.ts';
 import { checkBalanced, checkWeights } from './emd.ts';
+import { ScalingSinkhorn } from './sinkhornScaling.ts';
 
 /** Options of {@link sinkhorn}. */
 export interface SinkhornOptions {
@@ -47,11 +52,25 @@ export interface SinkhornResult {
 }
 
 /**
- * Log-domain Sinkhorn between weighted clouds (or a cost matrix).
+ * Sinkhorn between weighted clouds (or a cost matrix): absorption-stabilised scaling iterations
+ * when the positive-weight kernel has at most 2.5e7 entries, log-domain iterations otherwise.
  * @param a, b weights (null = uniform); totals must agree (both are normalised to mass 1).
  * @throws InputError for eps <= 0, NaN, negative weights, unequal totals, mismatched dimensions.
  */
 export function sinkhorn(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions): SinkhornResult {
+  return solve(a, b, cost, opts, false);
+}
+
+/**
+ * The log-domain path alone (2 n m exponentials per iteration; the reference the scaling path is
+ * tested against). Same options, result and errors as {@link sinkhorn}.
+ * @internal not exported from the package index.
+ */
+export function sinkhornLogDomain(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions): SinkhornResult {
+  return solve(a, b, cost, opts, true);
+}
+
+function solve(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, logOnly: boolean): SinkhornResult {
   validateCost(cost);
   const { n, m } = costShape(cost);
   const eps = opts.epsilon;
@@ -69,16 +88,24 @@ export function sinkhorn(a: Float64Array | null, b: Float64Array | null, cost: C
   if (!(factor > 1)) throw new InputError(`expected scalingFactor > 1, got ${factor}`, 'sinkhorn');
   const wantPlan = opts.plan ?? n * m <= 2.5e7;
 
-  // cost rows: cached when small enough, recomputed otherwise
-  const cache = n * m <= 2.5e7 ? new Float64Array(n * m) : null;
+  const fast = !logOnly && ScalingSinkhorn.fits(wa, wb);
+
+  // cost rows: a matrix is used in place; cloud costs are cached for the log-domain path when
+  // small enough (the scaling path reads them only when it rebuilds its kernel) and recomputed otherwise
+  const cache = !fast && cost.kind !== 'matrix' && n * m <= 2.5e7 ? new Float64Array(n * m) : null;
   const rowBuf = new Float64Array(m);
+  const row = (i: number): Float64Array =>
+    cost.kind === 'matrix'
+      ? cost.matrix.subarray(i * m, (i + 1) * m)
+      : cache
+        ? cache.subarray(i * m, (i + 1) * m)
+        : costRow(cost, i, rowBuf);
   let cmax = 0;
   for (let i = 0; i < n; i++) {
-    costRow(cost, i, rowBuf);
-    for (let j = 0; j < m; j++) cmax = Math.max(cmax, Math.abs(rowBuf[j]));
-    if (cache) cache.set(rowBuf, i * m);
+    const c = cost.kind === 'matrix' ? row(i) : costRow(cost, i, rowBuf);
+    for (let j = 0; j < m; j++) cmax = Math.max(cmax, Math.abs(c[j]));
+    if (cache) cache.set(c, i * m);
   }
-  const row = (i: number): Float64Array => (cache ? cache.subarray(i * m, (i + 1) * m) : costRow(cost, i, rowBuf));
 
   const f = new Float64Array(n);
   const g = new Float64Array(m);
@@ -167,21 +194,47 @@ export function sinkhorn(a: Float64Array | null, b: Float64Array | null, cost: C
   let iterations = 0;
   let err = Infinity;
   let converged = false;
+  const scaling = fast
+    ? new ScalingSinkhorn(
+        cost,
+        wa.map((w) => w / total),
+        wb.map((w) => w / sb),
+        row,
+      )
+    : null;
+  let logDomain = !scaling;
   for (let s = 0; s < stages.length; s++) {
     const e = stages[s];
     const last = s === stages.length - 1;
     const cap = last ? maxIter : Math.max(10, Math.min(200, maxIter));
-    for (let it = 0; it < cap; it++) {
+    const stopTol = last ? tol : Math.max(tol, 1e-3);
+    let done = 0;
+    if (scaling && !logDomain) {
+      const r = scaling.stage(f, g, e, cap, stopTol);
+      done = r.iterations;
+      iterations += r.iterations;
+      err = r.err;
+      if (r.stopped) {
+        if (last) converged = true;
+        continue;
+      }
+      // the kernel would overflow (weights near the float64 limits): finish in the log domain
+      if (r.failed) logDomain = true;
+    }
+    if (!logDomain) continue;
+    for (let it = done; it < cap; it++) {
       updateF(e);
       err = updateG(e);
       iterations++;
       // err is the column error of the row-exact plan before this g update
-      if (err < (last ? tol : Math.max(tol, 1e-3))) {
+      if (err < stopTol) {
         if (last) converged = true;
         break;
       }
     }
   }
+  // the scaling path leaves zero-weight rows and columns out: give them c-transform potentials
+  if (scaling) cTransformZeroWeights(f, g, logA, logB, row, eps);
   // final errors with the final (f, g): columns are exact after updateG up to rounding; rows measured
   let linear = 0;
   let rowErr = 0;
@@ -219,6 +272,52 @@ export function sinkhorn(a: Float64Array | null, b: Float64Array | null, cost: C
     converged,
     epsilon: eps,
   };
+}
+
+/**
+ * f_i = -eps LSE_j (log b_j + (g_j - c_ij) / eps) for a_i = 0, then g_j likewise for b_j = 0
+ * (from the positive-weight f only). Zero weights get no mass, so the plan and the dual value are
+ * unchanged.
+ */
+function cTransformZeroWeights(
+  f: Float64Array,
+  g: Float64Array,
+  logA: Float64Array,
+  logB: Float64Array,
+  row: (i: number) => Float64Array,
+  eps: number,
+): void {
+  const n = f.length;
+  const m = g.length;
+  const zeroCols: number[] = [];
+  for (let j = 0; j < m; j++) if (logB[j] === -Infinity) zeroCols.push(j);
+  for (let i = 0; i < n; i++) {
+    if (logA[i] !== -Infinity) continue;
+    const c = row(i);
+    let mx = -Infinity;
+    for (let j = 0; j < m; j++) if (logB[j] !== -Infinity) mx = Math.max(mx, logB[j] + (g[j] - c[j]) / eps);
+    let s = 0;
+    for (let j = 0; j < m; j++) if (logB[j] !== -Infinity) s += Math.exp(logB[j] + (g[j] - c[j]) / eps - mx);
+    f[i] = -eps * (mx + Math.log(s));
+  }
+  if (zeroCols.length === 0) return;
+  // online max-shifted LSE per zero-weight column, row-major
+  const mx = new Float64Array(zeroCols.length).fill(-Infinity);
+  const sum = new Float64Array(zeroCols.length);
+  for (let i = 0; i < n; i++) {
+    if (logA[i] === -Infinity) continue;
+    const c = row(i);
+    for (let q = 0; q < zeroCols.length; q++) {
+      const t = logA[i] + (f[i] - c[zeroCols[q]]) / eps;
+      if (t > mx[q]) {
+        sum[q] = sum[q] * Math.exp(mx[q] - t) + 1;
+        mx[q] = t;
+      } else {
+        sum[q] += Math.exp(t - mx[q]);
+      }
+    }
+  }
+  for (let q = 0; q < zeroCols.length; q++) g[zeroCols[q]] = -eps * (mx[q] + Math.log(sum[q]));
 }
 
 /**

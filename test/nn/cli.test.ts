@@ -55,6 +55,12 @@ test('sample writes an [n, dim] float32 .npy (ODE and SDE; every solver is teste
     assert.equal(a.dtype, 'float32');
     assert.ok(a.data.every(Number.isFinite));
   }
+  const png = join(tmp, 'samples.png');
+  const withPng = cli(['sample', '--model', run, '--n', '30', '--steps', '4', '--solver', 'euler', '--out', join(tmp, 'p.npy'), '--png', png, '--json']);
+  assert.equal(withPng.status, 0, withPng.stderr);
+  assert.equal(JSON.parse(withPng.stdout).png, png);
+  // PNG signature: the file is a complete image, written atomically
+  assert.deepEqual([...readFileSync(png).subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
   const bad = cli(['sample', '--model', run, '--n', '5', '--solver', 'leapfrog', '--out', join(tmp, 'x.npy')]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--solver: expected euler, heun, rk4, dopri5 or sde/);

@@ -12,6 +12,8 @@ import { InputError } from '../../core/errors.ts';
 import type { Points } from '../../core/points.ts';
 import { Rng } from '../../core/rng.ts';
 import { writeNpy } from '../../io/npy.ts';
+import { svgToPng } from '../../report/png.ts';
+import { scatterChart } from '../../report/scatterChart.ts';
 import type { FlowModel } from '../../nn/flowModel.ts';
 import { integrateFlow } from '../../nn/integrateFlow.ts';
 import { loadFlowModel } from '../../nn/loadFlowModel.ts';
@@ -67,6 +69,7 @@ export function register(program: Command): void {
     .option('--rtol <x>', 'dopri5 relative tolerance', '1e-5')
     .option('--atol <x>', 'dopri5 absolute tolerance', '1e-5')
     .option('--seed <s>', 'seed of the source draws (and SDE noise)', '0')
+    .option('--png <file.png>', '2-D models: scatter plot of the samples over fresh data from the training config')
     .option('--json', 'print a JSON summary')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const n = Number(o.n);
@@ -78,6 +81,7 @@ export function register(program: Command): void {
       const solver = String(o.solver);
       if (!['euler', 'heun', 'rk4', 'dopri5', 'sde'].includes(solver)) throw new UsageError(`--solver: expected euler, heun, rk4, dopri5 or sde, got ${solver}`);
       const model = await loadModelArg(String(o.model));
+      if (o.png !== undefined && model.dim !== 2) throw new UsageError(`--png: expected a 2-D model, this one has dim = ${model.dim}`);
       const rng = new Rng(seed);
       const prior = priorSamples(model, n, rng);
       const x0 = Float32Array.from(prior.data);
@@ -101,10 +105,30 @@ export function register(program: Command): void {
         nfe = r.nfe;
       }
       const seconds = (performance.now() - t0) / 1000;
+      const png = o.png === undefined ? undefined : samplesPng(model, x, n, solver, nfe, seed);
       writeFileAtomic(resolve(String(o.out)), writeNpy(x, [n, model.dim], 'float32'));
-      const summary = { n, dim: model.dim, solver, nfe, seconds, out: resolve(String(o.out)) };
+      if (png) writeFileAtomic(resolve(String(o.png)), png);
+      const summary = { n, dim: model.dim, solver, nfe, seconds, out: resolve(String(o.out)), ...(png ? { png: resolve(String(o.png)) } : {}) };
       process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : `wrote ${n} samples to ${summary.out} (${solver}, NFE ${nfe}, ${seconds.toFixed(2)} s)\n`);
     });
+}
+
+/**
+ * Scatter plot (PNG) of 2-D samples over as many fresh data points from the model's training config
+ * (a data stream of its own, so never the training points; omitted when the config is missing).
+ */
+function samplesPng(model: FlowModel, x: Float32Array, n: number, solver: string, nfe: number, seed: number): Uint8Array {
+  const series = [];
+  const cfgJson = (model.meta.training as { config?: unknown } | undefined)?.config;
+  if (cfgJson) {
+    const cfg = parseTrainConfig(cfgJson, 'model.json training.config');
+    const spec = { ...cfg.data, n: cfg.data.kind === 'npy' ? cfg.data.n : n };
+    const data = loadDataset(spec, cfg.seed + 7919 * (seed + 1), STREAMS.sampling, process.cwd(), 'data for --png');
+    series.push({ name: `data (${data.n} points)`, xy: data.data, opacity: 0.35 });
+  }
+  series.push({ name: `samples (${n})`, xy: x, opacity: 0.6 });
+  const svg = scatterChart({ title: `${model.scheduleName} flow model: ${solver}, NFE ${nfe}`, xLabel: 'x₁ (a.u.)', yLabel: 'x₂ (a.u.)', series });
+  return svgToPng(svg);
 }
 
 /** Load `dir` as a model folder, or `dir/model` when given a run folder. */

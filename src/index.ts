@@ -103,4 +103,5 @@ export * from './nn/tsFlowModel.ts';
 // report
 export * from './report/charts.ts';
 export * from './report/markdown.ts';
+export * from './report/scatterChart.ts';
 export * from './report/vegaSvg.ts';

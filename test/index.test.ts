@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,15 @@ describe('package entry points', () => {
       const bad = bare.filter((s) => nodeOnly.test(s));
       assert.deepEqual(bad, [], `${file.slice(src.length + 1)} imports ${bad.join(', ')}`);
     }
+  });
+
+  it('every library module is reachable from one of the two entries (no module left out of the barrels)', () => {
+    const reached = new Set([...reachable(join(src, 'index.ts')).keys(), ...reachable(join(src, 'node.ts')).keys()]);
+    const all = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('cli'))
+      .map((f) => join(src, f));
+    const missing = all.filter((f) => !reached.has(f)).map((f) => f.slice(src.length + 1));
+    assert.deepEqual(missing, []);
   });
 
   it('exports the main functions of each area, and the node entry adds the Node-only ones', () => {

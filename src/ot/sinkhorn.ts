@@ -210,7 +210,7 @@ function solve(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, o
     const stopTol = last ? tol : Math.max(tol, 1e-3);
     let done = 0;
     if (scaling && !logDomain) {
-      const r = scaling.stage(f, g, e, cap, stopTol);
+      const r = scaling.stage(f, g, e, cap, stopTol, last);
       done = r.iterations;
       iterations += r.iterations;
       err = r.err;

@@ -36,8 +36,10 @@ const HI = 1e100;
  * such an entry is < 1e-180 relative to any sum in [LO, HI] even after scaling by TAU^2.
  */
 const FLUSH = -650;
+const EXP_FLUSH = Math.exp(FLUSH);
 /** A kernel exponent above this means K would overflow: give up (the caller continues in the log domain). */
 const OVER = 700;
+const EXP_OVER = Math.exp(OVER);
 
 // exp for kernel entries, x in [FLUSH, OVER]: x = (32 e + j) ln2 / 32 + r with |r| <= ln2 / 64,
 // exp(x) = 2^e 2^(j/32) p(r), p the degree-6 Taylor polynomial (truncation < 4e-18 relative).
@@ -88,6 +90,8 @@ export class ScalingSinkhorn {
   private readonly colBuf: Float64Array;
   /** Kernel rebuilds (initial, per stage and per absorption), for diagnostics. */
   rebuilds = 0;
+  /** Epsilon of the stage that left K, u, v describing the current potentials (0: none). */
+  private kept = 0;
 
   /**
    * @param wa, wb normalised weights (sum 1) over all n / m points
@@ -167,6 +171,33 @@ export class ScalingSinkhorn {
     return ok;
   }
 
+  /**
+   * Kernel for the next epsilon stage, eps / 4, from the one left by the previous stage:
+   * exp((f + g - c) / (eps / 4)) = (u_i K_ij v_j)^4, three multiplications per entry instead of an
+   * exponential. Relative error per entry: 4 x (that of K) + 3 ulp, so after the (at most three, in
+   * practice) intermediate stages built this way, a few hundred ulp, as for an exponential of an
+   * argument of that size; the last stage is always built by exponentials. u = v = 1 afterwards.
+   */
+  private powerRebuild(): boolean {
+    this.rebuilds++;
+    const { K, u, v, n2, m2 } = this;
+    let ok = true;
+    for (let k = 0; k < n2; k++) {
+      const uk = u[k];
+      const base = k * m2;
+      for (let l = 0; l < m2; l++) {
+        const t = K[base + l] * uk * v[l];
+        const t2 = t * t;
+        const t4 = t2 * t2;
+        if (!(t4 <= EXP_OVER)) ok = false;
+        K[base + l] = t4 < EXP_FLUSH ? 0 : t4;
+      }
+    }
+    u.fill(1);
+    v.fill(1);
+    return ok;
+  }
+
   /** Exact update of f for row k against g_eff = gc + e log v; rebuilds its kernel row (u_k = 1). */
   private fixRow(k: number, e: number): boolean {
     const { gc, v, logB, m2 } = this;
@@ -212,15 +243,25 @@ export class ScalingSinkhorn {
    * Up to `cap` iterations at regularisation e, starting from the potentials (f, g) (full length,
    * updated in place on return), stopping once the column error is below `stopTol`.
    */
-  stage(f: Float64Array, g: Float64Array, e: number, cap: number, stopTol: number): StageResult {
+  stage(f: Float64Array, g: Float64Array, e: number, cap: number, stopTol: number, last: boolean): StageResult {
     const { I, J, n2, m2, a, b, fc, gc, u, v, K } = this;
-    for (let k = 0; k < n2; k++) fc[k] = f[I[k]];
-    for (let l = 0; l < m2; l++) gc[l] = g[J[l]];
-    u.fill(1);
-    v.fill(1);
+    // K, u, v left by the previous stage at 4 e still describe (f, g) if nobody changed them
+    let reuse = !last && this.kept === 4 * e;
+    for (let k = 0; k < n2 && reuse; k++) reuse = f[I[k]] === fc[k];
+    for (let l = 0; l < m2 && reuse; l++) reuse = g[J[l]] === gc[l];
+    this.kept = 0;
+    let failed: boolean;
+    if (reuse) {
+      failed = !this.powerRebuild();
+    } else {
+      for (let k = 0; k < n2; k++) fc[k] = f[I[k]];
+      for (let l = 0; l < m2; l++) gc[l] = g[J[l]];
+      u.fill(1);
+      v.fill(1);
+      failed = !this.rebuild(e);
+    }
     const bv = new Float64Array(m2);
     const col = new Float64Array(m2);
-    let failed = !this.rebuild(e);
     let iterations = 0;
     let err = Infinity;
     let stopped = false;
@@ -228,8 +269,8 @@ export class ScalingSinkhorn {
       for (let l = 0; l < m2; l++) bv[l] = b[l] * v[l];
       col.fill(0);
       for (let k = sweepRows(K, bv, a, u, col, m2, 0, n2); k < n2; k = sweepRows(K, bv, a, u, col, m2, k, n2)) {
-        // a block with a row sum outside [LO, HI], or the last < 4 rows: one row at a time
-        for (const end = Math.min(k + 4, n2); k < end; k++) {
+        // a block with a row sum outside [LO, HI], or the last < BLOCK rows: one row at a time
+        for (const end = Math.min(k + BLOCK, n2); k < end; k++) {
           const base = k * m2;
           let s = 0;
           for (let l = 0; l < m2; l++) s += K[base + l] * bv[l];
@@ -265,19 +306,23 @@ export class ScalingSinkhorn {
         if (!this.rebuild(e)) failed = true;
       }
     }
-    this.absorb(e);
-    for (let k = 0; k < n2; k++) f[I[k]] = fc[k];
-    for (let l = 0; l < m2; l++) g[J[l]] = gc[l];
+    // absorb into (f, g) but keep u, v: diag(u) K diag(v) is the kernel of the returned potentials
+    for (let k = 0; k < n2; k++) f[I[k]] = fc[k] += e * Math.log(u[k]);
+    for (let l = 0; l < m2; l++) g[J[l]] = gc[l] += e * Math.log(v[l]);
+    if (!failed) this.kept = e;
     return { iterations, err, stopped: stopped && !failed, failed };
   }
 }
 
+/** Rows per block of {@link sweepRows}. */
+const BLOCK = 8;
+
 /**
- * Fused half-sweeps over rows from..to-1 of the row-major kernel K (m columns), four rows at a
- * time (each bv and col element is then loaded once per four rows, about 2x faster than row by row):
- * u_k = 1 / sum_l K_kl bv_l, then col_l += a_k u_k K_kl while the rows are in cache.
- * Returns the start of the first block it did not process (a row sum outside [LO, HI], or fewer
- * than four rows left), or `to`; u and col are untouched for that block.
+ * Fused half-sweeps over rows from..to-1 of the row-major kernel K (m columns), eight rows at a
+ * time (each bv and col element is then loaded once per eight rows; measured about 2x faster than
+ * row by row, 10-15% faster than four rows): u_k = 1 / sum_l K_kl bv_l, then col_l += a_k u_k K_kl
+ * while the rows are in cache. Returns the start of the first block it did not process (a row sum
+ * outside [LO, HI], or fewer than eight rows left), or `to`; u and col are untouched for that block.
  */
 function sweepRows(
   K: Float64Array,
@@ -290,32 +335,56 @@ function sweepRows(
   to: number,
 ): number {
   let k = from;
-  for (; k + 3 < to; k += 4) {
+  for (; k + BLOCK <= to; k += BLOCK) {
     const b0 = k * m;
     const b1 = b0 + m;
     const b2 = b1 + m;
     const b3 = b2 + m;
+    const b4 = b3 + m;
+    const b5 = b4 + m;
+    const b6 = b5 + m;
+    const b7 = b6 + m;
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
+    let s4 = 0;
+    let s5 = 0;
+    let s6 = 0;
+    let s7 = 0;
     for (let l = 0; l < m; l++) {
       const t = bv[l];
       s0 += K[b0 + l] * t;
       s1 += K[b1 + l] * t;
       s2 += K[b2 + l] * t;
       s3 += K[b3 + l] * t;
+      s4 += K[b4 + l] * t;
+      s5 += K[b5 + l] * t;
+      s6 += K[b6 + l] * t;
+      s7 += K[b7 + l] * t;
     }
-    if (!(s0 > LO && s0 < HI && s1 > LO && s1 < HI && s2 > LO && s2 < HI && s3 > LO && s3 < HI)) return k;
+    const lo = Math.min(s0, s1, s2, s3, s4, s5, s6, s7);
+    const hi = Math.max(s0, s1, s2, s3, s4, s5, s6, s7);
+    if (!(lo > LO && hi < HI)) return k; // (NaN fails too)
     u[k] = 1 / s0;
     u[k + 1] = 1 / s1;
     u[k + 2] = 1 / s2;
     u[k + 3] = 1 / s3;
+    u[k + 4] = 1 / s4;
+    u[k + 5] = 1 / s5;
+    u[k + 6] = 1 / s6;
+    u[k + 7] = 1 / s7;
     const w0 = a[k] * u[k];
     const w1 = a[k + 1] * u[k + 1];
     const w2 = a[k + 2] * u[k + 2];
     const w3 = a[k + 3] * u[k + 3];
-    for (let q = 0; q < m; q++) col[q] += w0 * K[b0 + q] + w1 * K[b1 + q] + (w2 * K[b2 + q] + w3 * K[b3 + q]);
+    const w4 = a[k + 4] * u[k + 4];
+    const w5 = a[k + 5] * u[k + 5];
+    const w6 = a[k + 6] * u[k + 6];
+    const w7 = a[k + 7] * u[k + 7];
+    for (let q = 0; q < m; q++) {
+      col[q] += w0 * K[b0 + q] + w1 * K[b1 + q] + (w2 * K[b2 + q] + w3 * K[b3 + q]) + (w4 * K[b4 + q] + w5 * K[b5 + q] + (w6 * K[b6 + q] + w7 * K[b7 + q]));
+    }
   }
   return k;
 }

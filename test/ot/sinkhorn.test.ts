@@ -135,8 +135,9 @@ function weightsWithZeros(rng: Rng, n: number, zeros: number[]): Float64Array {
 
 /**
  * The scaling path against the log-domain path. Both run the same iteration (u, v are exp of the
- * potential updates) from the same start, so they take the same number of iterations and differ by
- * rounding only: kernel exponents carry |x| <= 700 ulp (~1.6e-13) and the iteration damps, not
+ * potential updates) from the same start, so they take the same number of iterations (unless the
+ * stopping test is borderline, error within rounding of tol; not the case for these seeds) and
+ * differ by rounding only: kernel exponents carry |x| <= 700 ulp (~1.6e-13) and the iteration damps, not
  * amplifies, such perturbations. Measured at these settings: potentials <= 2e-12 eps, relative
  * costs <= 2e-14, plan entries <= 2e-15. Tolerances: 1e-9 eps on potentials, 1e-11 relative on costs,
  * 1e-12 absolute on plan entries and the marginal error. Zero-weight potentials are c-transforms

@@ -65,7 +65,7 @@ for (const B of [256, 512]) {
       }
     }
     let k = 0;
-    const a = await timeIt(() => minibatchAssignment(costs[k++ % costs.length], B), { warmup: 1, repeats });
+    const a = await timeIt(() => minibatchAssignment(costs[k++ % costs.length], B), { warmup: 3, repeats });
     const name = kind === 'shifted-gaussian' ? 'nn.minibatch-exact-ot' : 'nn.minibatch-exact-ot-8g-moons';
     emit({ name, size: B, seconds: a.seconds, throughput: 1 / a.seconds, cpuSeconds: a.cpuSeconds, cost: kind });
   }

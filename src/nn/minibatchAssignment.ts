@@ -4,6 +4,9 @@ const AUCTION_EPS_FACTOR = 1 / 5;
 const AUCTION_EPS_END = 1e-4;
 /** Auction bids allowed per row in all (each is O(B)); phase 4 finishes exactly whatever is left. */
 const AUCTION_BUDGET = 200;
+/** Augmenting row reduction: passes, and row visits allowed per row (phase 3b). */
+const ARR_PASSES = 2;
+const ARR_BUDGET = 2;
 
 /**
  * Exact square assignment for minibatch OT couplings: min over permutations pi of
@@ -26,11 +29,16 @@ const AUCTION_BUDGET = 200;
  *    clouds that phase 4 scanned ~100 rows per augmentation). It ends with eps-complementary
  *    slackness only, so afterwards every row whose column is not exactly a least reduced cost
  *    is freed, which restores the invariant. A work budget bounds it;
+ * 3b. augmenting row reduction (Jonker-Volgenant, two passes, also budgeted): a free row takes
+ *    its least-reduced-cost column and lowers that column's dual until the row's second-least
+ *    column ties with it, evicting the owner, which is retried at once. With no gap (or one that
+ *    rounding swallows) the row takes the second column instead, and the evicted row waits for
+ *    the next pass. This is the auction with eps = 0, and it keeps the invariant exactly;
  * 4. for each free row, a Dijkstra shortest augmenting path on reduced costs (Jonker-Volgenant
  *    style): it scans only unsettled columns kept in a compact list, settles all columns at the
  *    current minimum distance at once, and stops as soon as a free column is reached at that
  *    distance; then the duals of the scanned columns are updated and the path is flipped.
- * Phase 4 alone is exact from any start satisfying the invariant; phases 1-3 only shorten it.
+ * Phase 4 alone is exact from any start satisfying the invariant; phases 1-3b only shorten it.
  * Rounding: reduced costs are recomputed from C and v, so ties may be resolved differently, but
  * the total equals the optimum to rounding (the tests compare with `emd` and munkres at 1e-12).
  * Non-finite costs give a permutation without guarantee. Typed arrays only, no allocation after
@@ -98,14 +106,17 @@ export function minibatchAssignment(cost: Float64Array, B: number): Int32Array {
   let cmin = INF;
   let cmax = -INF;
   let amax = 0;
+  // phases 3 and 3b assume finite costs (c - c is NaN for NaN and +-Infinity); phase 4 copes
+  let finite = true;
   for (let k = 0; k < B * B; k++) {
     const c = cost[k];
     if (c < cmin) cmin = c;
     if (c > cmax) cmax = c;
     if (Math.abs(c) > amax) amax = Math.abs(c);
+    if (c - c !== 0) finite = false;
   }
   const range = cmax - cmin;
-  if (range > 0 && Number.isFinite(amax)) {
+  if (finite && range > 0) {
     // eps from range/16 down to range*1e-4 in steps of 1/5 (measured on the bench costs: smaller
     // final eps costs more bids than it saves in phase 4), never below 1e-10 max|C|, so that
     // every bid changes v by far more than its rounding
@@ -185,6 +196,63 @@ export function minibatchAssignment(cost: Float64Array, B: number): Int32Array {
         rowToCol[i] = -1;
         colToRow[j0] = -1;
         free[numFree++] = i;
+      }
+    }
+  }
+
+  // ---- 3b. augmenting row reduction (exact: keeps the invariant; measured 8-15% faster overall
+  // than going straight to phase 4 with the rows freed above) ----
+  // budget on row visits: each visit is O(B); beyond it the Dijkstra phase is cheaper
+  let arrBudget = finite ? ARR_BUDGET * B : 0;
+  for (let pass = 0; pass < ARR_PASSES && numFree > 0 && arrBudget > 0; pass++) {
+    const prevFree = numFree;
+    numFree = 0;
+    let k = 0;
+    while (k < prevFree) {
+      if (arrBudget-- <= 0) {
+        // hand the unprocessed rows to phase 4 (numFree <= k, so the copy runs forward safely)
+        while (k < prevFree) free[numFree++] = free[k++];
+        break;
+      }
+      const i = free[k++];
+      const row = i * B;
+      let u1 = cost[row] - v[0];
+      let j1 = 0;
+      let u2 = INF;
+      let j2 = -1;
+      for (let j = 1; j < B; j++) {
+        const h = cost[row + j] - v[j];
+        if (h < u2) {
+          if (h >= u1) {
+            u2 = h;
+            j2 = j;
+          } else {
+            u2 = u1;
+            j2 = j1;
+            u1 = h;
+            j1 = j;
+          }
+        }
+      }
+      let i0 = colToRow[j1];
+      const lowered = v[j1] - (u2 - u1);
+      // lowering v_j1 by the gap u2 - u1 leaves j1 and j2 tied for least in row i; when there is
+      // no gap, or rounding swallows it, the tie rule applies: take j2 rather than an owned j1
+      const lowers = lowered < v[j1];
+      if (lowers) {
+        v[j1] = lowered;
+      } else if (i0 >= 0) {
+        j1 = j2;
+        i0 = colToRow[j1];
+      }
+      rowToCol[i] = j1;
+      colToRow[j1] = i;
+      if (i0 >= 0) {
+        rowToCol[i0] = -1;
+        // after a decrease the evicted row is retried at once (it tends to find a free column);
+        // otherwise it waits for the next pass
+        if (lowers) free[--k] = i0;
+        else free[numFree++] = i0;
       }
     }
   }

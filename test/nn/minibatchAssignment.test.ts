@@ -163,3 +163,13 @@ test('minibatchAssignment: degenerate costs with a known optimum', () => {
     assertOptimal(R, B, minibatchAssignment(R, B), exact, `rank one, B=${B}`);
   }
 });
+
+test('minibatchAssignment: non-finite costs still give a permutation (no optimality claim)', () => {
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+    for (const B of [3, 50, 256]) {
+      const C = new Float64Array(B * B).map((_, k) => (k * 7919) % 13);
+      for (let k = 0; k < B; k += 2) C[(k * 31) % (B * B)] = bad;
+      totalOf(C, B, minibatchAssignment(C, B), `${bad}, B=${B}`);
+    }
+  }
+});

@@ -127,7 +127,16 @@ export function pearsonChi2ToTerminal(pert: Perturbation1d, pTau: Mixture1d): nu
     if (lg === -Infinity) return lp === -Infinity ? 0 : Math.exp(lp);
     if (lp === -Infinity) return 0; // only reachable at |x| = inf, where g/p -> 0 by the check above
     const r = lg - lp;
-    if (r > 30) return Math.exp(2 * lg - lp);
+    if (r > 30) {
+      const v = Math.exp(2 * lg - lp);
+      if (v === Infinity) {
+        throw new InputError(
+          `D0 exceeds the float64 range: P~^2/P_tau = exp(${(2 * lg - lp).toFixed(0)}) at x = ${x.toPrecision(4)}; the perturbed start is too far from P_tau`,
+          'config.perturbation',
+        );
+      }
+      return v;
+    }
     const e = Math.expm1(r);
     return Math.exp(lp) * e * e;
   };

@@ -72,6 +72,8 @@ test('bad configs exit 2 with a one-line reason', () => {
   rejects(withConfig(edit((c) => (c.data.stds = [0.3, -0.3]))), /config\.data\.stds\[1\]: expected a standard deviation > 0, got -0\.3/);
   rejects(withConfig(edit((c) => (c.data.weights = [0.5, 0.6]))), /config\.data\.weights: expected weights summing to 1, got sum 1\.1/);
   rejects(withConfig(edit((c) => (c.shedule = 'cosine'))), /config: unknown key "shedule"/);
+  // valid config whose D0 = e^1600 - 1 is beyond float64: a clear error, not an internal one
+  rejects(withConfig(edit((c) => (c.perturbation.mean = [40]))), /config\.perturbation: D0 exceeds the float64 range/);
   rejects(withConfig(JSON.stringify(good).replace('"tau":1', '"tau":NaN')), /invalid JSON/);
   rejects(cli('speed-accuracy', '--config', join(dir, 'does-not-exist.json')), /cannot read file \(no such file\)/);
 });

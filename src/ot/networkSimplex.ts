@@ -10,14 +10,17 @@
  *   columns (a good order, e.g. sorted along a line, gives a good start). It is a spanning tree
  *   rooted at the first row; ties (row and column exhausted together) step down, which makes every
  *   zero-flow arc point towards the root, i.e. the tree is strongly feasible.
- * - The tree is kept as parent / predecessor-arc / depth arrays plus child lists; a pivot re-roots
- *   the subtree cut off by the leaving arc and shifts its potentials (cost O(subtree size)).
+ * - The tree is kept as parent / flow arrays plus a preorder thread (circular list), its reverse,
+ *   subtree sizes and last descendants. Every arc goes from a row to a column, so the tree arc of
+ *   a node is implied by the node and its parent. The cycle of an entering arc is found by walking
+ *   up from the endpoint with the smaller subtree; a pivot re-roots the subtree cut off by the
+ *   leaving arc by splicing preorder segments (pointer updates along the cycle, plus ancestors
+ *   whose last descendant changes) and shifts its potentials along the thread (O(subtree size)).
+ * - Pricing: block search (block sqrt(n m)) over the row-major cost matrix in row segments,
+ *   resuming where the previous search stopped; the tree-arc test runs only on candidates.
  * - Potentials pi satisfy c_ij + pi_i - pi_{n+j} = 0 on tree arcs; the basis is optimal when no
  *   arc has reduced cost below -tol. Dual variables returned: u_i = -pi_i, v_j = pi_{n+j}.
  */
-
-const UP = 1; // the predecessor arc goes from the node to its parent
-const DOWN = -1; // the predecessor arc goes from the parent to the node
 
 /** Result of {@link networkSimplex}: the basic flows and the duals. */
 export interface NetworkSimplexResult {
@@ -51,54 +54,30 @@ export function networkSimplex(
   const maxIter = opts.maxIter ?? 1e9;
   const tol = opts.tol ?? 0;
   const N = n + m;
+  // Tree: parent, flow on the arc to the parent, potentials, and the preorder ("thread", a circular
+  // list through all nodes) with its reverse, subtree sizes and the last node of each subtree.
+  // Every arc goes from a row to a column, so a row's tree arc points up and a column's down.
   const parent = new Int32Array(N);
-  const predArc = new Float64Array(N); // arc index (may exceed 2^31 for huge problems)
-  const predDir = new Int8Array(N);
-  const flow = new Float64Array(N); // flow on the predecessor arc
-  const depth = new Int32Array(N);
-  const firstChild = new Int32Array(N).fill(-1);
-  const nextSib = new Int32Array(N).fill(-1);
-  const prevSib = new Int32Array(N).fill(-1);
+  const flow = new Float64Array(N);
   const pi = new Float64Array(N);
+  const thread = new Int32Array(N);
+  const revThread = new Int32Array(N);
+  const succNum = new Int32Array(N);
+  const lastSucc = new Int32Array(N);
   const inTree = new Uint8Array(n * m);
-
-  const attach = (w: number, p: number) => {
-    parent[w] = p;
-    const f = firstChild[p];
-    nextSib[w] = f;
-    prevSib[w] = -1;
-    if (f >= 0) prevSib[f] = w;
-    firstChild[p] = w;
-  };
-  const detach = (w: number) => {
-    const p = parent[w];
-    const ps = prevSib[w];
-    const ns = nextSib[w];
-    if (ps >= 0) nextSib[ps] = ns;
-    else firstChild[p] = ns;
-    if (ns >= 0) prevSib[ns] = ps;
-    prevSib[w] = -1;
-    nextSib[w] = -1;
-  };
 
   // ---- north-west corner start ----
   let ri = 0;
   let cj = 0;
   const root = rowOrder[0];
   parent[root] = -1;
-  predArc[root] = -1;
-  depth[root] = 0;
   pi[root] = 0;
   let ra = a[root];
   let rb = b[colOrder[0]];
-  // the column colOrder[0] hangs below the root row
   {
     const c = n + colOrder[0];
-    attach(c, root);
-    predArc[c] = root * m + colOrder[0];
-    predDir[c] = DOWN;
-    depth[c] = 1;
-    pi[c] = pi[root] + C[root * m + colOrder[0]];
+    parent[c] = root;
+    pi[c] = C[root * m + colOrder[0]];
     inTree[root * m + colOrder[0]] = 1;
   }
   let newNode = n + colOrder[0];
@@ -115,10 +94,7 @@ export function networkSimplex(
       cj++;
       const c2 = colOrder[cj];
       const e = r * m + c2;
-      attach(n + c2, r);
-      predArc[n + c2] = e;
-      predDir[n + c2] = DOWN;
-      depth[n + c2] = depth[r] + 1;
+      parent[n + c2] = r;
       pi[n + c2] = pi[r] + C[e];
       inTree[e] = 1;
       rb = b[c2];
@@ -128,16 +104,14 @@ export function networkSimplex(
       ri++;
       const r2 = rowOrder[ri];
       const e = r2 * m + c;
-      attach(r2, n + c);
-      predArc[r2] = e;
-      predDir[r2] = UP;
-      depth[r2] = depth[n + c] + 1;
+      parent[r2] = n + c;
       pi[r2] = pi[n + c] - C[e];
       inTree[e] = 1;
       ra = a[r2];
       newNode = r2;
     }
   }
+  buildThread(parent, root, thread, revThread, succNum, lastSucc);
 
   // ---- pivots ----
   const arcNum = n * m;
@@ -146,39 +120,48 @@ export function networkSimplex(
   let nextCol = 0;
   let iterations = 0;
   let converged = false;
-  const stack = new Int32Array(N);
+  const piCol = pi.subarray(n);
+  const path = new Int32Array(N);
+  const pathLast = new Int32Array(N);
+  const pathSucc = new Int32Array(N);
+  const pathFlow = new Float64Array(N);
+  const pathPrev = new Int32Array(N);
+  const pathNext = new Int32Array(N);
   while (iterations < maxIter) {
-    // block search for the entering arc
+    // block search for the entering arc: scan `block` arcs from where the last search stopped
+    // (row-major, row segments), keep scanning blocks until one holds an arc with rc < -tol
     let minRc = -tol;
     let inI = -1;
     let inJ = -1;
     let i = nextRow;
     let j = nextCol;
-    let cnt = 0;
     let scanned = 0;
-    let rowBase = i * m;
-    let pii = pi[i];
+    let left = block;
     while (scanned < arcNum) {
-      const e = rowBase + j;
-      if (inTree[e] === 0) {
-        const rc = C[e] + pii - pi[n + j];
-        if (rc < minRc) {
+      const base = i * m;
+      const pii = pi[i];
+      let stop = j + left;
+      if (stop > m) stop = m;
+      if (stop - j > arcNum - scanned) stop = j + (arcNum - scanned);
+      for (let jj = j; jj < stop; jj++) {
+        const rc = C[base + jj] + pii - piCol[jj];
+        if (rc < minRc && inTree[base + jj] === 0) {
           minRc = rc;
           inI = i;
-          inJ = j;
+          inJ = jj;
         }
       }
-      scanned++;
-      cnt++;
-      if (++j === m) {
+      const len = stop - j;
+      scanned += len;
+      left -= len;
+      j = stop;
+      if (j === m) {
         j = 0;
         if (++i === n) i = 0;
-        rowBase = i * m;
-        pii = pi[i];
       }
-      if (cnt === block) {
+      if (left === 0) {
         if (inI >= 0) break;
-        cnt = 0;
+        left = block;
       }
     }
     nextRow = i;
@@ -190,31 +173,27 @@ export function networkSimplex(
     iterations++;
     const first = inI;
     const second = n + inJ;
-    // join node
+    // join node: the node with the smaller subtree is never an ancestor of the other
     let p = first;
     let q = second;
     while (p !== q) {
-      if (depth[p] > depth[q]) p = parent[p];
-      else if (depth[q] > depth[p]) q = parent[q];
-      else {
-        p = parent[p];
-        q = parent[q];
-      }
+      if (succNum[p] < succNum[q]) p = parent[p];
+      else q = parent[q];
     }
     const join = p;
-    // leaving arc
+    // leaving arc (Cunningham's rule: the last blocking arc along the cycle from the join)
     let delta = Infinity;
     let uOut = -1;
     let side = 0;
     for (let w = first; w !== join; w = parent[w]) {
-      if (predDir[w] === UP && flow[w] < delta) {
+      if (w < n && flow[w] < delta) {
         delta = flow[w];
         uOut = w;
         side = 1;
       }
     }
     for (let w = second; w !== join; w = parent[w]) {
-      if (predDir[w] === DOWN && flow[w] <= delta) {
+      if (w >= n && flow[w] <= delta) {
         delta = flow[w];
         uOut = w;
         side = 2;
@@ -223,52 +202,81 @@ export function networkSimplex(
     if (uOut < 0) throw new Error('networkSimplex: unbounded cycle (internal error)');
     // change flow around the cycle
     if (delta > 0) {
-      for (let w = first; w !== join; w = parent[w]) flow[w] -= predDir[w] * delta;
-      for (let w = second; w !== join; w = parent[w]) flow[w] += predDir[w] * delta;
+      for (let w = first; w !== join; w = parent[w]) flow[w] += w < n ? -delta : delta;
+      for (let w = second; w !== join; w = parent[w]) flow[w] += w < n ? delta : -delta;
     }
     const uIn = side === 1 ? first : second;
     const vIn = side === 1 ? second : first;
     const eIn = inI * m + inJ;
-    inTree[predArc[uOut]] = 0;
+    const pOut = parent[uOut];
+    inTree[uOut < n ? uOut * m + (pOut - n) : pOut * m + (uOut - n)] = 0;
     inTree[eIn] = 1;
-    // re-root the subtree of uOut at uIn and hang it below vIn
-    let prevNode = vIn;
-    let prevArc = eIn;
-    let prevDirV = uIn === first ? UP : DOWN; // uIn is the arc's source (a row) -> arc points to parent
-    let prevFlow = delta;
-    let w = uIn;
-    for (;;) {
-      const nextW = parent[w];
-      const wArc = predArc[w];
-      const wDir = predDir[w];
-      const wFlow = flow[w];
-      detach(w);
-      attach(w, prevNode);
-      predArc[w] = prevArc;
-      predDir[w] = prevDirV;
-      flow[w] = prevFlow;
+
+    // ---- tree update: the subtree S of uOut is cut off, re-rooted at uIn and hung below vIn ----
+    const sizeS = succNum[uOut];
+    const lastS = lastSucc[uOut];
+    const prevS = revThread[uOut];
+    const nextS = thread[lastS];
+    // path uIn = w_0, ..., w_k = uOut (old parents), with old subtree ends, sizes and arc flows
+    let k = 0;
+    for (let w = uIn; ; w = parent[w]) {
+      path[k] = w;
+      pathLast[k] = lastSucc[w];
+      pathSucc[k] = succNum[w];
+      pathFlow[k] = flow[w];
+      pathPrev[k] = revThread[w];
+      pathNext[k] = thread[lastSucc[w]];
+      k++;
       if (w === uOut) break;
-      prevNode = w;
-      prevArc = wArc;
-      prevDirV = -wDir;
-      prevFlow = wFlow;
-      w = nextW;
     }
-    // potentials and depths in the moved subtree
-    const newPi = uIn === first ? pi[vIn] - C[eIn] : pi[vIn] + C[eIn];
-    const sigma = newPi - pi[uIn];
-    let top = 0;
-    stack[top++] = uIn;
-    depth[uIn] = depth[vIn] + 1;
-    while (top > 0) {
-      const x = stack[--top];
-      pi[x] += sigma;
-      const dx = depth[x] + 1;
-      for (let ch = firstChild[x]; ch >= 0; ch = nextSib[ch]) {
-        depth[ch] = dx;
-        stack[top++] = ch;
+    // cut S out of the preorder
+    thread[prevS] = nextS;
+    revThread[nextS] = prevS;
+    for (let x = pOut; x !== join; x = parent[x]) succNum[x] -= sizeS;
+    for (let x = vIn; x !== join; x = parent[x]) succNum[x] += sizeS;
+    for (let x = pOut; x >= 0 && lastSucc[x] === lastS; x = parent[x]) lastSucc[x] = prevS;
+    // new preorder of S: subtree of w_0, then for t >= 1 the old subtree of w_t without that of w_{t-1}
+    // (two segments: w_t .. before w_{t-1}, and after the end of w_{t-1} .. the end of w_t)
+    let end = pathLast[0];
+    for (let t = 1; t < k; t++) {
+      const w = path[t];
+      const cutEnd = pathLast[t - 1];
+      // segment 1: w .. the node before w_{t-1}
+      const s1End = pathPrev[t - 1];
+      thread[end] = w;
+      revThread[w] = end;
+      end = s1End;
+      // segment 2: thread[cutEnd] .. pathLast[t], when non-empty
+      if (pathLast[t] !== cutEnd) {
+        const s2Start = pathNext[t - 1];
+        thread[end] = s2Start;
+        revThread[s2Start] = end;
+        end = pathLast[t];
       }
     }
+    // splice S right after vIn
+    const afterV = thread[vIn];
+    thread[vIn] = uIn;
+    revThread[uIn] = vIn;
+    thread[end] = afterV;
+    revThread[afterV] = end;
+    for (let x = vIn; x >= 0 && lastSucc[x] === vIn; x = parent[x]) lastSucc[x] = end;
+    // parents, flows, sizes and subtree ends along the reversed path
+    parent[uIn] = vIn;
+    flow[uIn] = delta;
+    succNum[uIn] = sizeS;
+    lastSucc[uIn] = end;
+    for (let t = 1; t < k; t++) {
+      const w = path[t];
+      parent[w] = path[t - 1];
+      flow[w] = pathFlow[t - 1];
+      succNum[w] = sizeS - pathSucc[t - 1];
+      lastSucc[w] = end;
+    }
+    // potentials of S
+    const newPi = uIn < n ? pi[vIn] - C[eIn] : pi[vIn] + C[eIn];
+    const sigma = newPi - pi[uIn];
+    for (let x = uIn, c = sizeS; c > 0; c--, x = thread[x]) pi[x] += sigma;
   }
 
   // ---- output ----
@@ -280,10 +288,9 @@ export function networkSimplex(
   let k = 0;
   for (let x = 0; x < N; x++) {
     if (parent[x] >= 0 && flow[x] > 0) {
-      const e = predArc[x];
-      const ii = Math.floor(e / m);
-      rows[k] = ii;
-      cols[k] = e - ii * m;
+      const r = x < n ? x : parent[x];
+      rows[k] = r;
+      cols[k] = (x < n ? parent[x] : x) - n;
       mass[k] = flow[x];
       k++;
     }
@@ -293,4 +300,51 @@ export function networkSimplex(
   for (let x = 0; x < n; x++) u[x] = -pi[x];
   for (let x = 0; x < m; x++) v[x] = pi[n + x];
   return { rows, cols, mass, u, v, iterations, converged };
+}
+
+/** Preorder thread (circular), reverse thread, subtree sizes and last descendants from parents. */
+function buildThread(
+  parent: Int32Array,
+  root: number,
+  thread: Int32Array,
+  revThread: Int32Array,
+  succNum: Int32Array,
+  lastSucc: Int32Array,
+): void {
+  const N = parent.length;
+  const start = new Int32Array(N + 1);
+  for (let x = 0; x < N; x++) if (x !== root) start[parent[x] + 1]++;
+  for (let x = 0; x < N; x++) start[x + 1] += start[x];
+  const fill = start.slice(0, N);
+  const child = new Int32Array(Math.max(1, N - 1));
+  for (let x = 0; x < N; x++) if (x !== root) child[fill[parent[x]]++] = x;
+  // iterative DFS: preorder
+  const order = new Int32Array(N);
+  const stack = new Int32Array(N);
+  let top = 0;
+  let len = 0;
+  stack[top++] = root;
+  while (top > 0) {
+    const x = stack[--top];
+    order[len++] = x;
+    for (let t = start[x + 1] - 1; t >= start[x]; t--) stack[top++] = child[t];
+  }
+  for (let t = 0; t < N; t++) {
+    const x = order[t];
+    const y = order[(t + 1) % N];
+    thread[x] = y;
+    revThread[y] = x;
+    succNum[x] = 1;
+    lastSucc[x] = x;
+  }
+  // sizes and last descendants in reverse preorder (children before parents)
+  for (let t = N - 1; t > 0; t--) {
+    const x = order[t];
+    const p = parent[x];
+    succNum[p] += succNum[x];
+  }
+  for (let t = 0; t < N; t++) {
+    const x = order[t];
+    lastSucc[x] = order[t + succNum[x] - 1];
+  }
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
-import { readFileChecked, readJsonFile, writeFileAtomic } from '../../src/cli/io.ts';
+import { makeDirs, readFileChecked, readJsonFile, writeFileAtomic } from '../../src/cli/io.ts';
 import { InputError } from '../../src/core/errors.ts';
 
 test('writeFileAtomic(path, content) writes the content and leaves no temporary file behind', () => {
@@ -26,4 +26,24 @@ test('readJsonFile(path) throws InputError for invalid JSON', () => {
   const p = join(dir, 'bad.json');
   writeFileSync(p, '{"a": 1,,}');
   assert.throws(() => readJsonFile(p), (e: unknown) => e instanceof InputError && /invalid JSON/.test((e as Error).message));
+});
+
+test('makeDirs creates nested folders and refuses a file in the way or an impossible folder, with InputError', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'td-io-'));
+  makeDirs(join(dir, 'a', 'b', 'c'));
+  assert.ok(statSync(join(dir, 'a', 'b', 'c')).isDirectory());
+  makeDirs(join(dir, 'a', 'b', 'c')); // existing: no error
+  writeFileSync(join(dir, 'f'), 'x');
+  assert.throws(() => makeDirs(join(dir, 'f', 'g')), (e: unknown) => e instanceof InputError && /found a file/.test((e as Error).message));
+  // Node 20's mkdirSync(..., { recursive: true }) never returns for this path; makeDirs must fail fast
+  if (existsSync('/proc/self')) assert.throws(() => makeDirs('/proc/thermodiff-test/x'), (e: unknown) => e instanceof InputError && /cannot create the folder/.test((e as Error).message));
+});
+
+test('writeFileAtomic reports an unwritable target as InputError and leaves no temporary file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'td-io-'));
+  const target = join(dir, 'is-a-dir');
+  makeDirs(join(target, 'inner'));
+  // renaming a file over a non-empty directory fails (EISDIR / ENOTEMPTY)
+  assert.throws(() => writeFileAtomic(target, 'x'), (e: unknown) => e instanceof InputError && /cannot write the file/.test((e as Error).message));
+  assert.deepEqual(readdirSync(dir), ['is-a-dir']);
 });

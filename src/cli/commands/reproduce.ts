@@ -3,7 +3,7 @@
  * reproductions (src/experiments/registry.ts) and write results.json, PNG figures and report.md
  * into the output folder. Progress goes to stderr; stdout gets only the final summary.
  */
-import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -11,7 +11,7 @@ import { InputError } from '../../core/errors.ts';
 import type { Experiment } from '../../experiments/experiment.ts';
 import { experiments as registeredExperiments } from '../../experiments/registry.ts';
 import { UsageError } from '../errors.ts';
-import { writeFileAtomic } from '../io.ts';
+import { makeDirs, writeFileAtomic } from '../io.ts';
 import { createProgress, type Progress } from '../progress.ts';
 
 /** Options of {@link runReproduce}. */
@@ -72,8 +72,8 @@ function prepareOutDir(out: string): string {
     st = undefined;
   }
   if (st && !st.isDirectory()) throw new UsageError(`--out: expected a directory, got an existing file: ${out}`);
+  makeDirs(dir);
   try {
-    mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';

@@ -80,7 +80,9 @@ export function parseTrainConfig(json: unknown, where = 'config'): TrainConfig {
   const steps = num(tr, 'steps', `${where}.train`, 2000);
   assertInteger(steps, `${where}.train.steps`, 1);
   const batchSize = num(tr, 'batchSize', `${where}.train`, 256);
-  assertInteger(batchSize, `${where}.train.batchSize`, 1);
+  // the OT couplings build a dense B x B cost (8 B^2 bytes: 128 MB at 4096); plain batches are
+  // bounded by the training graph's memory
+  assertInteger(batchSize, `${where}.train.batchSize`, 1, coupling === 'independent' ? 65536 : 4096);
   const lrSchedule = (tr.lrSchedule ?? 'cosine') as LrScheduleKind;
   if (!['constant', 'cosine', 'linear'].includes(lrSchedule)) {
     throw new InputError(`expected constant, cosine or linear, got ${JSON.stringify(tr.lrSchedule)}`, `${where}.train.lrSchedule`);

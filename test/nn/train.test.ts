@@ -162,4 +162,9 @@ test('CLI: invalid configs name the offending field', () => {
   assert.match(r.stderr, /coupling: expected one of independent, exact-ot, sinkhorn, got "greedy"/);
   writeFileSync(path, JSON.stringify({ data: { kind: 'moons' }, train: { steps: -3 }, out: join(tmp, 'x') }));
   assert.match(cli(['train', '--config', path, '--quiet']).stderr, /train\.steps/);
+  // an OT coupling needs a dense B x B cost: a huge batch is refused up front, not an allocation failure
+  writeFileSync(path, JSON.stringify({ data: { kind: 'moons' }, coupling: 'exact-ot', train: { batchSize: 100000 }, out: join(tmp, 'x') }));
+  const big = cli(['train', '--config', path, '--quiet']);
+  assert.equal(big.status, 2);
+  assert.match(big.stderr, /train\.batchSize: expected an integer in \[1, 4096\], got 100000/);
 });

@@ -16,7 +16,7 @@
  *   up from the endpoint with the smaller subtree; a pivot re-roots the subtree cut off by the
  *   leaving arc by splicing preorder segments (pointer updates along the cycle, plus ancestors
  *   whose last descendant changes) and shifts its potentials along the thread (O(subtree size)).
- * - Pricing: block search (block sqrt(n m)) over the row-major cost matrix in row segments,
+ * - Pricing: block search (block sqrt(n m) / 2) over the row-major cost matrix in row segments,
  *   resuming where the previous search stopped; the tree-arc test runs only on candidates.
  * - Potentials pi satisfy c_ij + pi_i - pi_{n+j} = 0 on tree arcs; the basis is optimal when no
  *   arc has reduced cost below -tol. Dual variables returned: u_i = -pi_i, v_j = pi_{n+j}.
@@ -115,7 +115,9 @@ export function networkSimplex(
 
   // ---- pivots ----
   const arcNum = n * m;
-  const block = Math.max(10, Math.ceil(Math.sqrt(arcNum)));
+  // half of LEMON's sqrt(#arcs): measured 18% less CPU at 4000 x 4000 (more pivots, 25% fewer
+  // scanned arcs), the same at 1800 x 1500
+  const block = Math.max(10, Math.ceil(0.5 * Math.sqrt(arcNum)));
   let nextRow = 0;
   let nextCol = 0;
   let iterations = 0;

@@ -391,8 +391,8 @@ function buildReport(r: Fig6Results, figures: { a: string; perPerturbation: Reco
   const best = r.observableSpeeds.reduce((a, b) => (b.vr / b.v2 > a.vr / a.v2 ? b : a));
   L.push(
     `Equality needs the optimal observable r′ = ν_t (Eqs. 75–76). The closest here is r = ${best.observable} for ${PROTOCOL_LABEL[best.protocol]} at ` +
-      `t/τ = ${fmt(best.t / r.tau, 2)} (v_r / v₂ = ${fmt(best.vr / best.v2, 6)}): as P_t approaches N(0, 1) the velocity becomes nearly linear in x, ` +
-      'and r′ = 2x is then nearly optimal.',
+      `t/τ = ${fmt(best.t / r.tau, 2)} (v_r / v₂ = ${fmt(best.vr / best.v2, 6)})` +
+      (best.observable === 'x²' ? ': as P_t approaches N(0, 1) the velocity becomes nearly linear in x, and r′ = 2x is then nearly optimal.' : '.'),
   );
   L.push('');
   const ep = r.entropyProduction;

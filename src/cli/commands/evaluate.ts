@@ -17,8 +17,8 @@ import { stepRng } from '../../nn/stepRng.ts';
 import { parseTrainConfig } from '../../nn/trainConfig.ts';
 import { UsageError } from '../errors.ts';
 import { writeFileAtomic } from '../io.ts';
-import { loadModelArg, modelSchedule, priorSamples } from './sample.ts';
-import { loadDataset, STREAMS } from './train.ts';
+import { freshData, loadModelArg, modelSchedule, priorSamples, trainConfigJson } from './sample.ts';
+import { STREAMS } from './train.ts';
 
 export interface EvaluationReport {
   model: string;
@@ -30,14 +30,13 @@ export interface EvaluationReport {
 
 /** Evaluate a model (see the command description). */
 export async function evaluateModel(model: FlowModel, opts: { n: number; seed: number; s0: number; where: string }): Promise<EvaluationReport> {
-  const cfgJson = (model.meta.training as { config?: unknown } | undefined)?.config;
+  const cfgJson = trainConfigJson(model);
   if (!cfgJson) throw new InputError('model.json has no training.config: cannot regenerate held-out data', opts.where);
   const cfg = parseTrainConfig(cfgJson, `${opts.where} training.config`);
   const notes: string[] = [];
   const seed = cfg.seed + 1000003 * (opts.seed + 1);
   const held = (stream: number) => {
-    const spec = { ...cfg.data, n: cfg.data.kind === 'npy' ? cfg.data.n : opts.n };
-    const p = loadDataset(spec, seed, stream, process.cwd(), 'held-out data');
+    const p = freshData(cfg.data, opts.n, seed, stream, 'held-out data');
     if (cfg.data.kind === 'npy') notes.push('npy data: held-out sets are drawn from the training file itself (not independent)');
     return p;
   };

@@ -18,12 +18,25 @@ import type { FlowModel } from '../../nn/flowModel.ts';
 import { integrateFlow } from '../../nn/integrateFlow.ts';
 import { loadFlowModel } from '../../nn/loadFlowModel.ts';
 import { sampleReverseSde } from '../../nn/sampleReverseSde.ts';
-import { parseTrainConfig } from '../../nn/trainConfig.ts';
+import { parseTrainConfig, type TrainConfig } from '../../nn/trainConfig.ts';
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
 import type { Schedule } from '../../schedules/schedule.ts';
 import { UsageError } from '../errors.ts';
 import { writeFileAtomic } from '../io.ts';
 import { loadDataset, STREAMS } from './train.ts';
+
+/** The training config recorded in a model's model.json (unparsed), or undefined. */
+export function trainConfigJson(model: FlowModel): unknown {
+  return (model.meta.training as { config?: unknown } | undefined)?.config;
+}
+
+/**
+ * n fresh points of a training config's dataset (`cfg.data` or `cfg.source`) on random stream
+ * `stream` of `seed` (never the training points); a file dataset gives the whole file.
+ */
+export function freshData(spec: TrainConfig['data'], n: number, seed: number, stream: number, where: string, baseDir = process.cwd()): Points {
+  return loadDataset({ ...spec, n: spec.kind === 'npy' ? spec.n : n }, seed, stream, baseDir, where);
+}
 
 /** The model's schedule, rebuilt by name. @throws InputError for a schedule namedSchedule does not know. */
 export function modelSchedule(model: FlowModel): Schedule {
@@ -43,9 +56,9 @@ export function priorSamples(model: FlowModel, n: number, rng: Rng, baseDir = pr
     for (let i = 0; i < n * d; i++) data[i] = sig * rng.normal();
     return { data, n, dim: d };
   }
-  const cfg = parseTrainConfig((model.meta.training as { config?: unknown } | undefined)?.config, 'model.json training.config');
+  const cfg = parseTrainConfig(trainConfigJson(model), 'model.json training.config');
   if (cfg.source === 'gaussian') throw new InputError('source dataset missing from the training config', 'model.json');
-  const src = loadDataset({ ...cfg.source, n: cfg.source.kind === 'npy' ? cfg.source.n : n }, rng.nextUint32(), STREAMS.source, baseDir, 'source');
+  const src = freshData(cfg.source, n, rng.nextUint32(), STREAMS.source, 'source', baseDir);
   if (src.n < n) throw new InputError(`source dataset has ${src.n} points, ${n} requested`, 'source');
   if (src.n === n) return src;
   // a file source: draw n points with replacement
@@ -119,11 +132,10 @@ export function register(program: Command): void {
  */
 function samplesPng(model: FlowModel, x: Float32Array, n: number, solver: string, nfe: number, seed: number): Uint8Array {
   const series = [];
-  const cfgJson = (model.meta.training as { config?: unknown } | undefined)?.config;
+  const cfgJson = trainConfigJson(model);
   if (cfgJson) {
     const cfg = parseTrainConfig(cfgJson, 'model.json training.config');
-    const spec = { ...cfg.data, n: cfg.data.kind === 'npy' ? cfg.data.n : n };
-    const data = loadDataset(spec, cfg.seed + 7919 * (seed + 1), STREAMS.sampling, process.cwd(), 'data for --png');
+    const data = freshData(cfg.data, n, cfg.seed + 7919 * (seed + 1), STREAMS.sampling, 'data for --png');
     series.push({ name: `data (${data.n} points)`, xy: data.data, opacity: 0.35 });
   }
   series.push({ name: `samples (${n})`, xy: x, opacity: 0.6 });

@@ -11,6 +11,7 @@ export * from './core/points.ts';
 export * from './core/quadrature.ts';
 export * from './core/rng.ts';
 export * from './core/roots.ts';
+export * from './core/sampleStat.ts';
 export * from './core/sde.ts';
 export * from './core/special.ts';
 

@@ -16,7 +16,7 @@ import { integrateFlow } from '../nn/integrateFlow.ts';
 import { fitPca, type Pca } from '../nn/pca.ts';
 import { trainFlowModel } from '../nn/trainFlowModel.ts';
 import { barChart, lineChart, panelGrid } from '../report/charts.ts';
-import { fmt, markdownImage, markdownTable } from '../report/markdown.ts';
+import { fmt, fmtMeanStd, markdownImage, markdownTable } from '../report/markdown.ts';
 import { imageGridPng, svgToPng } from '../report/png.ts';
 import { namedSchedule } from '../schedules/namedSchedule.ts';
 import {
@@ -138,9 +138,7 @@ function stripImages(run: ImageSpeedAccuracyRun, decode: (z: Float64Array, n: nu
   return { images, n: rows.length };
 }
 
-function pm(s: { mean: number; std: number }, digits = 3): string {
-  return `${fmt(s.mean, digits)} ± ${fmt(s.std, 2)}`;
-}
+const pm = fmtMeanStd;
 
 /**
  * Build the `images` experiment. `dir` overrides where Fashion-MNIST is looked for (else the

@@ -4,6 +4,7 @@
  * processes (Eq. 99) and the schedules, and the kernel (Eq. G19) velocity for OT.
  */
 import { Rng } from '../core/rng.ts';
+import { sampleStat } from '../core/sampleStat.ts';
 import { swissRoll } from '../data/swissRoll.ts';
 import { linearForceMixtureField, mixtureFromPoints } from '../fields/linearForceMixtureField.ts';
 import { gradientProjection2d } from '../fields/gradientProjection.ts';
@@ -11,7 +12,7 @@ import { otDisplacementField } from '../fields/otDisplacementField.ts';
 import { scheduleProcess } from '../processes/scheduleProcess.ts';
 import { swissRollForce } from '../processes/swissRollForce.ts';
 import { barChart, heatmap, lineChart, panelGrid } from '../report/charts.ts';
-import { fmt, markdownTable } from '../report/markdown.ts';
+import { fmt, fmtMeanStd, markdownTable } from '../report/markdown.ts';
 import { svgToPng } from '../report/png.ts';
 import { namedSchedule } from '../schedules/namedSchedule.ts';
 import { type NdFlow, otFlow, processFlow } from '../thermo/ndFlow.ts';
@@ -76,14 +77,6 @@ export interface DrawStats {
   wD: number[];
   housekeeping: number[];
   d0: number[];
-}
-
-/** Mean and sample standard deviation (0 for a single value). */
-export function meanSd(xs: readonly number[]): { mean: number; sd: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  if (xs.length < 2) return { mean, sd: 0 };
-  const v = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
-  return { mean, sd: Math.sqrt(v) };
 }
 
 interface ProtocolRun {
@@ -286,10 +279,7 @@ export const swissRollExperiment: Experiment = {
       r.result.chainHolds ? 'yes' : 'NO',
       fmt(r.seconds, 3),
     ]);
-    const pm = (xs: number[], digits: number) => {
-      const { mean, sd } = meanSd(xs);
-      return xs.length > 1 ? `${fmt(mean, digits)} ± ${fmt(sd, 2)}` : fmt(mean, digits);
-    };
+    const pm = (xs: number[], digits: number) => (xs.length > 1 ? fmtMeanStd(sampleStat(xs), digits) : fmt(xs[0], digits));
     const g0 = draws[0];
     const drawRows = draws.map((d) => [
       d.label,

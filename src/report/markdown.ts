@@ -53,3 +53,8 @@ export function markdownTable(headers: string[], rows: (string | number)[][], op
 export function markdownImage(alt: string, path: string): string {
   return `![${alt.replace(/[[\]]/g, '')}](${path.replace(/ /g, '%20')})`;
 }
+
+/** `mean ± std`: the mean with `digits` significant digits, the spread with 2. */
+export function fmtMeanStd(s: { mean: number; std: number }, digits = 3): string {
+  return `${fmt(s.mean, digits)} ± ${fmt(s.std, 2)}`;
+}

@@ -1,3 +1,4 @@
+import { type Stat, sampleStat } from '../core/sampleStat.ts';
 import { assertInteger } from '../core/check.ts';
 import { InputError, NumericalError } from '../core/errors.ts';
 import type { Points } from '../core/points.ts';
@@ -294,19 +295,7 @@ export async function imageSpeedAccuracyRun(
   };
 }
 
-/** Mean, sample standard deviation and standard error of the mean. */
-export interface Stat {
-  mean: number;
-  std: number;
-  sem: number;
-}
-
-function stat(values: number[]): Stat {
-  const k = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / k;
-  const std = k > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1)) : 0;
-  return { mean, std, sem: std / Math.sqrt(k) };
-}
+export type { Stat } from '../core/sampleStat.ts';
 
 /** Summary over repeated runs, in units of n_d where marked. */
 export interface ImageSpeedAccuracySummary {
@@ -335,7 +324,7 @@ export function summarizeImageSpeedAccuracy(runs: readonly ImageSpeedAccuracyRun
   if (runs.length === 0) throw new InputError('expected at least one run', 'summarizeImageSpeedAccuracy');
   const nd = runs[0].nd;
   if (runs.some((r) => r.nd !== nd)) throw new InputError('runs have different dimensions', 'summarizeImageSpeedAccuracy');
-  const pick = (f: (r: ImageSpeedAccuracyRun) => number) => stat(runs.map(f));
+  const pick = (f: (r: ImageSpeedAccuracyRun) => number) => sampleStat(runs.map(f));
   return {
     runs: runs.length,
     nd,

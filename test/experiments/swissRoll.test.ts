@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { meanSd, runSwissRoll, swissRollExperiment, swissRollSettings } from '../../src/experiments/swissRoll.ts';
+import { runSwissRoll, swissRollExperiment, swissRollSettings } from '../../src/experiments/swissRoll.ts';
 
 test('runSwissRoll (tiny sizes): every protocol runs, the chain holds, housekeeping only for g > 0', () => {
   const s = swissRollSettings(true);
@@ -37,12 +37,4 @@ test('runSwissRoll (tiny sizes): every protocol runs, the chain holds, housekeep
   assert.equal(swissRollExperiment.name, 'swiss-roll');
   // minutes on 2 cores: kept out of the default run so `npm start` stays under a minute
   assert.equal(swissRollExperiment.runsByDefault, false);
-});
-
-test('meanSd: sample standard deviation', () => {
-  assert.deepEqual(meanSd([2]), { mean: 2, sd: 0 });
-  const r = meanSd([1, 2, 3, 4]);
-  assert.equal(r.mean, 2.5);
-  // sum of squares 5 over n - 1 = 3; exact up to one rounding of the square root
-  assert.ok(Math.abs(r.sd - Math.sqrt(5 / 3)) < 1e-15);
 });

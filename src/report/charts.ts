@@ -10,7 +10,8 @@ import { vegaLiteToSvg } from './vegaSvg.ts';
 /** Font used in every chart (installed with Debian's fonts-dejavu-core; resvg finds it). */
 export const CHART_FONT = 'DejaVu Sans';
 
-const CONFIG = {
+/** Vega-Lite config shared by every thermodiff chart (fonts, sizes, colours of axes and grid). */
+export const CHART_CONFIG = {
   font: CHART_FONT,
   background: 'white',
   padding: 8,
@@ -22,7 +23,7 @@ const CONFIG = {
 } as const;
 
 /** Colour-blind-safe categorical palette (Tableau 10). */
-const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const CHART_PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 /** One line of a {@link lineChart}. */
 export interface LineSeries {
@@ -117,7 +118,7 @@ export function lineChartVegaLite(spec: LineChartSpec): TopLevelSpec {
       throw new InputError(`expected [lo, hi] with lo < hi${spec.logY && name === 'yDomain' ? ' and lo > 0' : ''}, got [${d}]`, `${where}: ${name}`);
     }
   }
-  const colors = names.map((_, i) => PALETTE[i % PALETTE.length]);
+  const colors = names.map((_, i) => CHART_PALETTE[i % CHART_PALETTE.length]);
   const dashes = spec.series.map((s) => (s.dash ? [7, 4] : [1, 0]));
   let yLo = Infinity;
   let yHi = -Infinity;
@@ -152,7 +153,7 @@ export function lineChartVegaLite(spec: LineChartSpec): TopLevelSpec {
       strokeDash: { field: 's', type: 'nominal', title: null, scale: { domain: names, range: dashes }, legend: names.length > 1 ? { orient: 'right' } : null },
       order: { field: 'i', type: 'quantitative' },
     },
-    config: CONFIG,
+    config: CHART_CONFIG,
   } as unknown as TopLevelSpec;
   return vlSpec;
 }
@@ -205,7 +206,7 @@ export function barChartVegaLite(spec: BarChartSpec): TopLevelSpec {
       values.push({ c: spec.categories[i], s: s.name, v });
     }
   }
-  const colors = names.map((_, i) => PALETTE[i % PALETTE.length]);
+  const colors = names.map((_, i) => CHART_PALETTE[i % CHART_PALETTE.length]);
   // Log bars start at the bottom of the axis: put it at least half a decade below the smallest bar.
   let vMin = Infinity;
   let vMax = -Infinity;
@@ -242,7 +243,7 @@ export function barChartVegaLite(spec: BarChartSpec): TopLevelSpec {
       color: { field: 's', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend: { orient: 'right' } },
       tooltip: [{ field: 'v', type: 'quantitative' }],
     },
-    config: CONFIG,
+    config: CHART_CONFIG,
   } as unknown as TopLevelSpec;
   return vlSpec;
 }
@@ -330,7 +331,7 @@ export function heatmapVegaLite(spec: HeatmapSpec): TopLevelSpec {
         legend: { type: 'gradient', orient: 'right', gradientLength: Math.max(80, height - 20), format: '~g', tickCount: 5 },
       },
     },
-    config: { ...CONFIG, view: { stroke: '#888' } },
+    config: { ...CHART_CONFIG, view: { stroke: '#888' } },
   } as unknown as TopLevelSpec;
   return vlSpec;
 }

@@ -3,7 +3,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { InputError } from '../core/errors.ts';
-import { CHART_FONT } from './charts.ts';
+import { CHART_CONFIG, CHART_PALETTE } from './charts.ts';
 import { vegaLiteToSvg } from './vegaSvg.ts';
 
 /** One point set of a {@link scatterChart}: interleaved coordinates [x0, y0, x1, y1, ...]. */
@@ -27,7 +27,8 @@ export interface ScatterChartSpec {
   pointSize?: number;
 }
 
-const PALETTE = ['#bab0ac', '#4e79a7', '#e15759', '#59a14f'];
+/** Grey for the first series (the reference data underneath), then the chart palette. */
+const PALETTE = [CHART_PALETTE[9], CHART_PALETTE[0], CHART_PALETTE[3], CHART_PALETTE[2]];
 
 /**
  * Scatter plot with equal axis ranges (the union of all points, padded by 5 %), so shapes are not
@@ -75,14 +76,6 @@ export function scatterChartVegaLite(spec: ScatterChartSpec): TopLevelSpec {
       color: { field: 's', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend: { orient: 'right', symbolOpacity: 1 } },
       opacity: { field: 'o', type: 'quantitative', legend: null, scale: null },
     },
-    config: {
-      font: CHART_FONT,
-      background: 'white',
-      padding: 8,
-      title: { fontSize: 15, fontWeight: 'bold', anchor: 'start', offset: 10 },
-      axis: { labelFontSize: 12, titleFontSize: 13, titleFontWeight: 'normal', gridColor: '#e6e6e6' },
-      legend: { labelFontSize: 12, symbolSize: 120, labelLimit: 260 },
-      view: { stroke: '#bbb' },
-    },
+    config: { ...CHART_CONFIG, legend: { ...CHART_CONFIG.legend, symbolSize: 120 } },
   } as unknown as TopLevelSpec;
 }

@@ -14,6 +14,7 @@
  * Only positive-weight rows and columns take part (zero weights carry no mass); the caller gives
  * them c-transform potentials at the end.
  */
+import { logSumExp } from '../core/special.ts';
 import { type CostSpec, costAt } from './costSpec.ts';
 
 /** Largest number of kernel entries (8 bytes each) the scaling path allocates. */
@@ -89,6 +90,9 @@ export class ScalingSinkhorn {
   private readonly K: Float64Array;
   private readonly rowBuf: Float64Array;
   private readonly colBuf: Float64Array;
+  /** Scratch for the log-sum-exp terms of the exact row / column updates. */
+  private readonly termsM: Float64Array;
+  private readonly termsN: Float64Array;
   /** Kernel rebuilds (initial, per stage and per absorption), for diagnostics. */
   rebuilds = 0;
   /** Epsilon of the stage that left K, u, v describing the current potentials (0: none). */
@@ -120,6 +124,8 @@ export class ScalingSinkhorn {
     this.K = new Float64Array(this.n2 * this.m2);
     this.rowBuf = new Float64Array(this.m2);
     this.colBuf = new Float64Array(this.n2);
+    this.termsM = new Float64Array(this.m2);
+    this.termsN = new Float64Array(this.n2);
   }
 
   /** Whether the positive-weight kernel of these weights fits the memory cap. */
@@ -204,11 +210,9 @@ export class ScalingSinkhorn {
     const { gc, v, logB, m2 } = this;
     const inv = 1 / e;
     const c = this.crow(k);
-    let mx = -Infinity;
-    for (let l = 0; l < m2; l++) mx = Math.max(mx, logB[l] + (gc[l] - c[l]) * inv + Math.log(v[l]));
-    let s = 0;
-    for (let l = 0; l < m2; l++) s += Math.exp(logB[l] + (gc[l] - c[l]) * inv + Math.log(v[l]) - mx);
-    this.fc[k] = -e * (mx + Math.log(s));
+    const t = this.termsM;
+    for (let l = 0; l < m2; l++) t[l] = logB[l] + (gc[l] - c[l]) * inv + Math.log(v[l]);
+    this.fc[k] = -e * logSumExp(t, 0, m2);
     this.u[k] = 1;
     return this.buildRow(k, inv);
   }
@@ -223,11 +227,9 @@ export class ScalingSinkhorn {
     const j = this.J[l];
     const c = this.colBuf;
     for (let k = 0; k < n2; k++) c[k] = costAt(this.cost, I[k], j);
-    let mx = -Infinity;
-    for (let k = 0; k < n2; k++) mx = Math.max(mx, logA[k] + (fc[k] - c[k]) * inv + Math.log(u[k]));
-    let s = 0;
-    for (let k = 0; k < n2; k++) s += Math.exp(logA[k] + (fc[k] - c[k]) * inv + Math.log(u[k]) - mx);
-    const gNew = -e * (mx + Math.log(s));
+    const t = this.termsN;
+    for (let k = 0; k < n2; k++) t[k] = logA[k] + (fc[k] - c[k]) * inv + Math.log(u[k]);
+    const gNew = -e * logSumExp(t, 0, n2);
     const term = this.b[l] * Math.abs(Math.expm1(Math.log(this.v[l]) + (this.gc[l] - gNew) * inv));
     this.gc[l] = gNew;
     this.v[l] = 1;

@@ -14,6 +14,7 @@
  * potentials, which cuts the iteration count at small eps.
  */
 import { InputError } from '../core/errors.ts';
+import { logSumExp } from '../core/special.ts';
 import { type CostSpec, costRow, costShape, validateCost } from './costSpec.ts';
 import { checkBalanced, checkWeights } from './emd.ts';
 import { ScalingSinkhorn } from './sinkhornScaling.ts';
@@ -291,14 +292,13 @@ function cTransformZeroWeights(
   const m = g.length;
   const zeroCols: number[] = [];
   for (let j = 0; j < m; j++) if (logB[j] === -Infinity) zeroCols.push(j);
+  const terms = new Float64Array(m);
   for (let i = 0; i < n; i++) {
     if (logA[i] !== -Infinity) continue;
     const c = row(i);
-    let mx = -Infinity;
-    for (let j = 0; j < m; j++) if (logB[j] !== -Infinity) mx = Math.max(mx, logB[j] + (g[j] - c[j]) / eps);
-    let s = 0;
-    for (let j = 0; j < m; j++) if (logB[j] !== -Infinity) s += Math.exp(logB[j] + (g[j] - c[j]) / eps - mx);
-    f[i] = -eps * (mx + Math.log(s));
+    // zero-weight columns give -Infinity terms, which logSumExp skips
+    for (let j = 0; j < m; j++) terms[j] = logB[j] === -Infinity ? -Infinity : logB[j] + (g[j] - c[j]) / eps;
+    f[i] = -eps * logSumExp(terms);
   }
   if (zeroCols.length === 0) return;
   // online max-shifted LSE per zero-weight column, row-major

@@ -1,0 +1,407 @@
+/**
+ * `optimize-schedule` as a library function: config object -> JSON-able result (docs/schedules.md).
+ *
+ * For a path (data + schedule, or a trained model's own flow) it computes
+ * 1. the thermodynamic length L = int v2 dt, c2 = int v2^2 dt and the constant-speed time change that
+ *    lowers c2 to L^2 / tau (Eq. 92), exported as a schedule file;
+ * 2. step grids at a fixed NFE for the probability-flow ODE (Euler or Heun): uniform, EDM, log-SNR,
+ *    equal length, and the grid optimised for the data-free error, each with its endpoint error and,
+ *    where the data law is known, W2 to the data (exactly in 1-D);
+ * 3. optionally the same for every NFE of a sweep (error vs NFE).
+ */
+import { describe } from '../core/check.ts';
+import { InputError } from '../core/errors.ts';
+import { Rng } from '../core/rng.ts';
+import { type GaussianMixture, sampleGaussianMixture } from '../data/gaussianMixture.ts';
+import { otProcess1d, scheduleProcess1d } from '../fields/exact1d.ts';
+import { scheduleMixtureField } from '../fields/scheduleMixtureField.ts';
+import { type NamedScheduleOptions, namedSchedule } from '../schedules/namedSchedule.ts';
+import type { Schedule } from '../schedules/schedule.ts';
+import { parseScheduleFile, type ScheduleFile, scheduleFileJson } from '../schedules/scheduleFile.ts';
+import type { TimeChange } from '../schedules/timeChange.ts';
+import { timeChangedSchedule } from '../schedules/timeChangedSchedule.ts';
+import { validateSchedule } from '../schedules/validateSchedule.ts';
+import { parseMixtureBlock } from '../thermo/speedAccuracyConfig.ts';
+import { exact1dStudyContext, speed1d } from './exact1dStudy.ts';
+import { mixtureGridField } from './gridField.ts';
+import { GRID_NAMES, type GridResult, type GridStudyContext, gridStudy } from './gridStudy.ts';
+import { GRID_SOLVERS, type GridSolverName, gridPlan } from './integrateGrid.ts';
+import { sampledStudyContext } from './sampledStudy.ts';
+
+/** Options of a study (the `optimize` block of a config; CLI flags override). */
+export interface OptimizeScheduleOptions {
+  /** NFE budget of the main comparison. @default 8 */
+  nfe?: number;
+  /** @default 'euler' */
+  solver?: GridSolverName;
+  /** NFE values of the error-vs-NFE sweep (empty: none). @default [] */
+  nfeSweep?: number[];
+  /** Solvers of the sweep. @default [solver] */
+  sweepSolvers?: GridSolverName[];
+  /** Panels of the time-change table. @default 128 (1-D), 48 (sampled) */
+  panels?: number;
+  /** Sampled studies: starts for the optimiser and for evaluation. @default 1000 each */
+  optStarts?: number;
+  evalStarts?: number;
+  /** Seed of every draw of a sampled study. @default 0 */
+  seed?: number;
+  /** LM iterations. @default 200 (1-D), 40 (sampled) */
+  maxIterations?: number;
+  /** Optimise from every standard grid, not only the best. @default true (1-D), false (sampled) */
+  multiStart?: boolean;
+  /** EDM / log-SNR grid parameters. @default rho 7, lambdaMin 0.002, lambdaMax 80 */
+  edm?: { rho?: number; lambdaMin?: number; lambdaMax?: number };
+}
+
+/** A validated optimize-schedule config. */
+export interface OptimizeScheduleConfig {
+  data: GaussianMixture;
+  /** `ot`, a named schedule, or a schedule file's schedule. */
+  schedule: string | Schedule;
+  tau: number;
+  scheduleOptions?: NamedScheduleOptions;
+  /** Set when the schedule came from a schedule file (its base is then exportable). */
+  scheduleFile?: ScheduleFile;
+  options: OptimizeScheduleOptions;
+}
+
+/** The JSON printed by `thermodiff optimize-schedule --json` (and written by `--out`). */
+export interface OptimizeScheduleResult {
+  protocol: string;
+  dim: number;
+  tau: number;
+  /** Thermodynamic length L = int v2 dt. */
+  L: number;
+  /** int v2^2 dt of the path as parametrised. */
+  c2: number;
+  /** L^2 / tau: the cost on the constant-speed clock (minimum over time changes, Eq. 92). */
+  c2ConstantSpeed: number;
+  /** int v2~^2 ds recomputed on the new clock (1-D: from the time-changed schedule's own velocity). */
+  c2After: number;
+  field: string;
+  solver: GridSolverName;
+  nfe: number;
+  steps: number;
+  errorMeasure: string;
+  w2Measure: string | null;
+  /** W2 between two independent held-out data sets of the evaluation size (sampled studies). */
+  w2DataNoise?: number;
+  grids: GridResult[];
+  sweep: { solver: GridSolverName; nfe: number[]; grids: { name: string; endpointError: number[]; w2: (number | null)[] }[] }[];
+  curves: { t: number[]; v2: number[]; s: number[]; v2After: number[] };
+  /** The constant-speed schedule as a schedule file (null when the path has no named (m, sigma) schedule). */
+  scheduleFile: Record<string, unknown> | null;
+  notes: string[];
+  seconds: number;
+}
+
+type Json = Record<string, unknown>;
+
+function obj(v: unknown, where: string): Json {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(`expected an object, got ${describe(v)}`, where);
+  return v as Json;
+}
+
+function known(o: Json, keys: readonly string[], where: string): void {
+  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new InputError(`unknown key ${JSON.stringify(k)} (expected ${keys.join(', ')})`, where);
+}
+
+function int(v: unknown, where: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new InputError(`expected an integer in [${min}, ${max}], got ${describe(v)}`, where);
+  return v;
+}
+
+function num(v: unknown, where: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`expected a finite number, got ${describe(v)}`, where);
+  return v;
+}
+
+function solverName(v: unknown, where: string): GridSolverName {
+  if (typeof v !== 'string' || !(GRID_SOLVERS as readonly string[]).includes(v)) throw new InputError(`expected one of ${GRID_SOLVERS.join(', ')}, got ${describe(v)}`, where);
+  return v as GridSolverName;
+}
+
+/**
+ * Validate the `optimize` block (every key optional).
+ * @throws InputError with the JSON path of the first problem (NFE < 1, unknown solver, ...).
+ */
+export function parseOptimizeOptions(v: unknown, where = 'config.optimize'): OptimizeScheduleOptions {
+  const o = obj(v, where);
+  known(o, ['nfe', 'solver', 'nfeSweep', 'sweepSolvers', 'panels', 'optStarts', 'evalStarts', 'seed', 'maxIterations', 'multiStart', 'edm'], where);
+  const out: OptimizeScheduleOptions = {};
+  if ('nfe' in o) out.nfe = int(o.nfe, `${where}.nfe`, 1, 4096);
+  if ('solver' in o) out.solver = solverName(o.solver, `${where}.solver`);
+  if ('nfeSweep' in o) {
+    if (!Array.isArray(o.nfeSweep)) throw new InputError(`expected an array of NFE values, got ${describe(o.nfeSweep)}`, `${where}.nfeSweep`);
+    out.nfeSweep = o.nfeSweep.map((x, i) => int(x, `${where}.nfeSweep[${i}]`, 1, 4096));
+  }
+  if ('sweepSolvers' in o) {
+    if (!Array.isArray(o.sweepSolvers) || o.sweepSolvers.length === 0) throw new InputError(`expected a non-empty array of solvers, got ${describe(o.sweepSolvers)}`, `${where}.sweepSolvers`);
+    out.sweepSolvers = o.sweepSolvers.map((x, i) => solverName(x, `${where}.sweepSolvers[${i}]`));
+  }
+  if ('panels' in o) out.panels = int(o.panels, `${where}.panels`, 4, 10_000);
+  if ('optStarts' in o) out.optStarts = int(o.optStarts, `${where}.optStarts`, 2, 1_000_000);
+  if ('evalStarts' in o) out.evalStarts = int(o.evalStarts, `${where}.evalStarts`, 2, 1_000_000);
+  if ('seed' in o) out.seed = int(o.seed, `${where}.seed`, 0, 2 ** 32 - 1);
+  if ('maxIterations' in o) out.maxIterations = int(o.maxIterations, `${where}.maxIterations`, 0, 100_000);
+  if ('multiStart' in o) {
+    if (typeof o.multiStart !== 'boolean') throw new InputError(`expected true or false, got ${describe(o.multiStart)}`, `${where}.multiStart`);
+    out.multiStart = o.multiStart;
+  }
+  if ('edm' in o) {
+    const e = obj(o.edm, `${where}.edm`);
+    known(e, ['rho', 'lambdaMin', 'lambdaMax'], `${where}.edm`);
+    out.edm = {};
+    for (const k of ['rho', 'lambdaMin', 'lambdaMax'] as const) {
+      if (!(k in e)) continue;
+      const x = num(e[k], `${where}.edm.${k}`);
+      if (!(x > 0)) throw new InputError(`expected a number > 0, got ${x}`, `${where}.edm.${k}`);
+      out.edm[k] = x;
+    }
+  }
+  return out;
+}
+
+/**
+ * Validate an optimize-schedule config: a speed-accuracy config (`data`, `schedule`, `tau`,
+ * `scheduleOptions`; a `perturbation` is accepted and ignored, so the same files serve both commands)
+ * plus an optional `optimize` block ({@link parseOptimizeOptions}). `schedule` is one of cosine,
+ * cond-ot, ot, vp-linear, ve, or an inline schedule file object (format "thermodiff-schedule").
+ * @throws InputError with the JSON path of the first problem.
+ */
+export function parseOptimizeScheduleConfig(json: unknown, where = 'config'): OptimizeScheduleConfig {
+  const o = obj(json, where);
+  known(o, ['data', 'schedule', 'tau', 'scheduleOptions', 'perturbation', 'optimize'], where);
+  for (const k of ['data', 'schedule']) if (!(k in o)) throw new InputError(`missing key "${k}"`, where);
+  const data = parseMixtureBlock(o.data, `${where}.data`);
+  let tau = 1;
+  if ('tau' in o) {
+    tau = num(o.tau, `${where}.tau`);
+    if (!(tau > 0)) throw new InputError(`expected tau > 0, got ${tau}`, `${where}.tau`);
+  }
+  let scheduleOptions: NamedScheduleOptions | undefined;
+  if ('scheduleOptions' in o) {
+    const so = obj(o.scheduleOptions, `${where}.scheduleOptions`);
+    const keys = ['betaMin', 'betaMax', 'sigmaMin', 'sigmaMax'] as const;
+    known(so, keys, `${where}.scheduleOptions`);
+    scheduleOptions = {};
+    for (const k of keys) if (k in so) scheduleOptions[k] = num(so[k], `${where}.scheduleOptions.${k}`);
+  }
+  const options = 'optimize' in o ? parseOptimizeOptions(o.optimize, `${where}.optimize`) : {};
+  let schedule: string | Schedule;
+  let scheduleFile: ScheduleFile | undefined;
+  if (typeof o.schedule === 'object' && o.schedule !== null) {
+    const f = parseScheduleFile(o.schedule, `${where}.schedule`);
+    if (Math.abs(f.file.tau - tau) > 1e-12 * tau) throw new InputError(`the schedule file has tau = ${f.file.tau}, the config ${tau}`, `${where}.schedule.tau`);
+    schedule = f.schedule;
+    scheduleFile = f.file;
+  } else {
+    if (typeof o.schedule !== 'string' || !['cosine', 'cond-ot', 'ot', 'vp-linear', 've'].includes(o.schedule)) {
+      throw new InputError(`unknown schedule ${describe(o.schedule)}, expected one of cosine, cond-ot, ot, vp-linear, ve or a schedule file object`, `${where}.schedule`);
+    }
+    schedule = o.schedule;
+    if (schedule !== 'ot') validateSchedule(namedSchedule(schedule, tau, scheduleOptions), `${where}.schedule`);
+  }
+  if (schedule === 'ot' && data.dim !== 1) throw new InputError('the OT protocol is available for one-dimensional data only', `${where}.schedule`);
+  return { data, schedule, tau, scheduleOptions, scheduleFile, options };
+}
+
+/** Composite Simpson on a uniform grid with an odd number of points. */
+function simpson(y: number[], h: number): number {
+  let s = y[0] + y[y.length - 1];
+  for (let i = 1; i < y.length - 1; i++) s += (i % 2 === 1 ? 4 : 2) * y[i];
+  return (s * h) / 3;
+}
+
+/** Samples of the grid-studies' curves: 201 times on each clock. */
+const CURVE_POINTS = 201;
+
+/** Inputs of {@link runGridStudies} beyond the context. */
+interface StudyMeta {
+  protocol: string;
+  dim: number;
+  /** v2 at an original time (exact where available). */
+  speedAt: (t: number) => number;
+  /** v2~ at a new time s, recomputed independently of the table where possible. */
+  speedAfterAt: (s: number) => number;
+  errorMeasure: string;
+  w2Measure: string | null;
+  w2DataNoise?: number;
+  scheduleFile: Record<string, unknown> | null;
+  notes: string[];
+}
+
+/**
+ * Run the main comparison and the sweep on a prepared context and assemble the result.
+ * @throws InputError for bad options (NFE < 1, unknown solver).
+ */
+export async function runGridStudies(ctx: GridStudyContext & { timeChange: TimeChange }, meta: StudyMeta, opts: OptimizeScheduleOptions, t0 = performance.now()): Promise<OptimizeScheduleResult> {
+  const solver = opts.solver ?? 'euler';
+  const nfe = opts.nfe ?? 8;
+  const plan = gridPlan(solver, nfe);
+  const tc = ctx.timeChange;
+  const tau = tc.tau;
+  const grids = await gridStudy(ctx, solver, nfe);
+  const sweep: OptimizeScheduleResult['sweep'] = [];
+  const nfes = opts.nfeSweep ?? [];
+  if (nfes.length > 0) {
+    for (const sv of opts.sweepSolvers ?? [solver]) {
+      for (const k of nfes) gridPlan(sv, k);
+      const rows = new Map<string, { endpointError: number[]; w2: (number | null)[] }>();
+      for (const k of nfes) {
+        const res = sv === solver && k === nfe ? grids : await gridStudy(ctx, sv, k);
+        for (const g of res) {
+          const row = rows.get(g.name) ?? { endpointError: [], w2: [] };
+          row.endpointError.push(g.endpointError);
+          row.w2.push(g.w2 ?? null);
+          rows.set(g.name, row);
+        }
+      }
+      sweep.push({ solver: sv, nfe: nfes, grids: GRID_NAMES.filter((g) => rows.has(g)).map((g) => ({ name: g, ...(rows.get(g) as { endpointError: number[]; w2: (number | null)[] }) })) });
+    }
+  }
+  const ts = Array.from({ length: CURVE_POINTS }, (_, i) => (tau * i) / (CURVE_POINTS - 1));
+  const v2 = ts.map(meta.speedAt);
+  const v2After = ts.map(meta.speedAfterAt);
+  const c2After = simpson(
+    v2After.map((v) => v * v),
+    tau / (CURVE_POINTS - 1),
+  );
+  return {
+    protocol: meta.protocol,
+    dim: meta.dim,
+    tau,
+    L: tc.length,
+    c2: tc.cost,
+    c2ConstantSpeed: tc.constantSpeedCost,
+    c2After,
+    field: ctx.field.label,
+    solver,
+    nfe,
+    steps: plan.steps,
+    errorMeasure: meta.errorMeasure,
+    w2Measure: meta.w2Measure,
+    ...(meta.w2DataNoise !== undefined ? { w2DataNoise: meta.w2DataNoise } : {}),
+    grids,
+    sweep,
+    curves: { t: ts, v2, s: ts, v2After },
+    scheduleFile: meta.scheduleFile,
+    notes: meta.notes,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The schedule file of the constant-speed clock, when the path has a named (m, sigma) schedule. */
+function exportable(config: OptimizeScheduleConfig, tc: TimeChange, provenance: Record<string, unknown>): Record<string, unknown> | null {
+  if (config.schedule === 'ot') return null;
+  if (typeof config.schedule === 'string') {
+    return scheduleFileJson({
+      name: `${config.schedule}@constant-speed`,
+      tau: config.tau,
+      base: { name: config.schedule, options: config.scheduleOptions },
+      timeChange: tc,
+      provenance,
+    });
+  }
+  const f = config.scheduleFile;
+  if (!f || f.timeChange) return null; // composing two time changes is not supported: export from the base
+  return scheduleFileJson({ name: `${f.base.name}@constant-speed`, tau: config.tau, base: f.base, timeChange: tc, provenance });
+}
+
+function dataJson(d: GaussianMixture) {
+  const rows = (a: Float64Array) => Array.from({ length: d.k }, (_, c) => Array.from(a.subarray(c * d.dim, (c + 1) * d.dim)));
+  return { kind: 'gaussian-mixture', means: rows(d.means), stds: Array.from(d.stds), weights: Array.from(d.weights) };
+}
+
+const ERROR_EXACT = 'RMS endpoint distance sqrt(E|Phi_grid(x) - Phi_ref(x)|^2) over x ~ P_tau (320 quadrature nodes in normal scores), Phi_ref = dopri5 (rtol 1e-11) of the same field';
+const ERROR_SAMPLED = (n: number, tol: string) => `RMS endpoint distance sqrt(mean |Phi_grid(x_i) - Phi_ref(x_i)|^2) over ${n} fresh starts x_i ~ P_tau, Phi_ref = dopri5 (${tol}) of the same field`;
+
+/**
+ * Run optimize-schedule on a validated config with an exact velocity (1-D: exact quadrature
+ * throughout; n-D mixtures: sampled starts and W2 from samples).
+ * @throws InputError for bad options.
+ */
+export async function optimizeSchedule(config: OptimizeScheduleConfig): Promise<OptimizeScheduleResult> {
+  const t0 = performance.now();
+  const opts = config.options;
+  const { data, tau } = config;
+  const schedule = config.schedule === 'ot' ? null : typeof config.schedule === 'string' ? namedSchedule(config.schedule, tau, config.scheduleOptions) : config.schedule;
+  const protocol = typeof config.schedule === 'string' ? config.schedule : config.schedule.name;
+  // Validate the options up front (before any expensive work).
+  gridPlan(opts.solver ?? 'euler', opts.nfe ?? 8);
+  for (const k of opts.nfeSweep ?? []) for (const sv of opts.sweepSolvers ?? [opts.solver ?? 'euler']) gridPlan(sv, k);
+  const notes: string[] = [];
+  if (!schedule) notes.push('OT protocol: no (m, sigma) schedule, so no EDM or log-SNR grid; its velocity is constant along straight paths, so every grid is exact up to the reference tolerance');
+  if (data.dim === 1) {
+    const process = schedule ? scheduleProcess1d(data, schedule) : otProcess1d(data, tau);
+    const ctx = await exact1dStudyContext(process, schedule, { panels: opts.panels, maxIterations: opts.maxIterations, multiStart: opts.multiStart, edm: opts.edm });
+    const tc = ctx.timeChange;
+    const after = schedule ? scheduleProcess1d(data, timeChangedSchedule(schedule, tc)) : null;
+    const provenance = { data: dataJson(data), L: tc.length, c2: tc.cost, c2ConstantSpeed: tc.constantSpeedCost, panels: tc.t.length - 1, speeds: 'exact 1-D quadrature' };
+    return runGridStudies(
+      ctx,
+      {
+        protocol,
+        dim: 1,
+        speedAt: (t) => speed1d(process, t),
+        // From the time-changed schedule's own velocity (independent of the table's speeds) when there is one.
+        speedAfterAt: (s) => (after ? speed1d(after, s) : speed1d(process, tc.timeAt(s)) * tc.rateAt(s)),
+        errorMeasure: ERROR_EXACT,
+        w2Measure: 'W2 to the data q = P_0, exact 1-D quantile formula on the same nodes (the monotone coupling)',
+        scheduleFile: schedule ? exportable(config, tc, provenance) : null,
+        notes,
+      },
+      opts,
+      t0,
+    );
+  }
+  // n-D Gaussian mixture with the exact velocity.
+  const s = schedule as Schedule;
+  const field = mixtureGridField(scheduleMixtureField(data, s), `exact ${data.dim}-D mixture velocity (${protocol})`);
+  const seed = opts.seed ?? 0;
+  const nOpt = opts.optStarts ?? 1000;
+  const nEval = opts.evalStarts ?? 1000;
+  const draw = (n: number, stream: number) => {
+    const rng = new Rng(seed * 7919 + stream);
+    const y = sampleGaussianMixture(data, n, rng);
+    const m = s.m(tau);
+    const sg = s.sigma(tau);
+    return Float64Array.from(y.data, (v) => m * v + sg * rng.normal());
+  };
+  const ctx = await sampledStudyContext({
+    field,
+    schedule: s,
+    optStarts: draw(nOpt, 1),
+    evalStarts: draw(nEval, 2),
+    data: sampleGaussianMixture(data, nEval, new Rng(seed * 7919 + 3)),
+    data2: sampleGaussianMixture(data, nEval, new Rng(seed * 7919 + 4)),
+    panels: opts.panels,
+    maxIterations: opts.maxIterations,
+    multiStart: opts.multiStart,
+    edm: opts.edm,
+  });
+  const tc = ctx.timeChange;
+  const provenance = { data: dataJson(data), L: tc.length, c2: tc.cost, c2ConstantSpeed: tc.constantSpeedCost, panels: tc.t.length - 1, speeds: `kinetic energy along ${nEval} exact trajectories (seed ${seed})` };
+  return runGridStudies(
+    ctx,
+    {
+      protocol,
+      dim: data.dim,
+      speedAt: (t) => tc.speedAt(t),
+      speedAfterAt: (x) => tc.speedAt(tc.timeAt(x)) * tc.rateAt(x),
+      errorMeasure: ERROR_SAMPLED(nEval, 'rtol 1e-11'),
+      w2Measure: `W2 of the ${nEval} generated points to ${nEval} fresh data points (exact OT); w2DataNoise is the same between two data sets`,
+      w2DataNoise: ctx.w2DataNoise,
+      scheduleFile: exportable(config, tc, provenance),
+      notes,
+    },
+    opts,
+    t0,
+  );
+}
+
+/** Parse and run a config (the entry point for sweeps): JSON in, JSON-able result out. */
+export async function runOptimizeScheduleConfig(json: unknown, overrides: OptimizeScheduleOptions = {}): Promise<OptimizeScheduleResult> {
+  const config = parseOptimizeScheduleConfig(json);
+  return optimizeSchedule({ ...config, options: { ...config.options, ...overrides } });
+}

@@ -32,6 +32,32 @@ export interface StartSet {
 /** W2 of generated endpoints (n * dim, in the order of the evaluation starts) to the data. */
 export type W2ToData = (endpoints: Float64Array) => { w2: number; exact: boolean; monotone?: boolean };
 
+/** The evaluation of one grid (see {@link GridResult}). */
+export interface GridEvaluation {
+  endpointError: number;
+  w2?: number;
+  w2Exact?: boolean;
+  monotone?: boolean;
+}
+
+/** Evaluates a grid on the evaluation starts (fixed samples, or adaptive quadrature in 1-D). */
+export type GridEvaluator = (times: Float64Array, plan: GridPlan) => Promise<GridEvaluation>;
+
+/** The evaluator of a fixed set of (sampled) starts: endpoint error and, optionally, W2 to data. */
+export function sampledEvaluator(field: GridField, s: StartSet, w2ToData?: W2ToData): GridEvaluator {
+  return async (times, plan) => {
+    const x = await endpoints(field, s, times, plan);
+    const out: GridEvaluation = { endpointError: rmsTo(x, s, field.dim) };
+    if (w2ToData) {
+      const w = w2ToData(x);
+      out.w2 = w.w2;
+      out.w2Exact = w.exact;
+      if (w.monotone !== undefined) out.monotone = w.monotone;
+    }
+    return out;
+  };
+}
+
 /** Everything a grid study needs. */
 export interface GridStudyContext {
   field: GridField;
@@ -39,8 +65,8 @@ export interface GridStudyContext {
   schedule: Schedule | null;
   timeChange: TimeChange;
   optStarts: StartSet;
-  evalStarts: StartSet;
-  w2ToData?: W2ToData;
+  /** Endpoint error (and W2 to data) of a grid, on starts the optimiser does not see. */
+  evaluate: GridEvaluator;
   edm?: { rho?: number; lambdaMin?: number; lambdaMax?: number };
   /** LM iterations of the optimiser. */
   maxIterations?: number;
@@ -108,24 +134,8 @@ export async function gridStudy(ctx: GridStudyContext, solver: GridSolverName, n
   const dim = field.dim;
   const out: GridResult[] = [];
   const evalGrid = async (name: GridName, times: Float64Array): Promise<GridResult> => {
-    const xe = await endpoints(field, ctx.evalStarts, times, plan);
     const xo = await endpoints(field, ctx.optStarts, times, plan);
-    const r: GridResult = {
-      name,
-      times: Array.from(times),
-      solver,
-      nfe,
-      steps: plan.steps,
-      endpointError: rmsTo(xe, ctx.evalStarts, dim),
-      objective: rmsTo(xo, ctx.optStarts, dim),
-    };
-    if (ctx.w2ToData) {
-      const w = ctx.w2ToData(xe);
-      r.w2 = w.w2;
-      r.w2Exact = w.exact;
-      if (w.monotone !== undefined) r.monotone = w.monotone;
-    }
-    return r;
+    return { name, times: Array.from(times), solver, nfe, steps: plan.steps, ...(await ctx.evaluate(times, plan)), objective: rmsTo(xo, ctx.optStarts, dim) };
   };
   const names = applicableGrids(ctx.schedule);
   const standard = new Map<StandardGridName, Float64Array>();

@@ -313,7 +313,7 @@ function dataJson(d: GaussianMixture) {
   return { kind: 'gaussian-mixture', means: rows(d.means), stds: Array.from(d.stds), weights: Array.from(d.weights) };
 }
 
-const ERROR_EXACT = 'RMS endpoint distance sqrt(E|Phi_grid(x) - Phi_ref(x)|^2) over x ~ P_tau (320 quadrature nodes in normal scores), Phi_ref = dopri5 (rtol 1e-11) of the same field';
+const ERROR_EXACT = 'RMS endpoint distance sqrt(E|Phi_grid(x) - Phi_ref(x)|^2) over x ~ P_tau (adaptive quadrature over normal scores, 1e-11 relative), Phi_ref = dopri5 (rtol 1e-11) of the same field';
 const ERROR_SAMPLED = (n: number, tol: string) => `RMS endpoint distance sqrt(mean |Phi_grid(x_i) - Phi_ref(x_i)|^2) over ${n} fresh starts x_i ~ P_tau, Phi_ref = dopri5 (${tol}) of the same field`;
 
 /**

@@ -10,7 +10,7 @@ import { w2SqPoints } from '../ot/w2SqPoints.ts';
 import type { Schedule } from '../schedules/schedule.ts';
 import { speedNodes, type TimeChange, timeChangeFromSpeeds } from '../schedules/timeChange.ts';
 import { type GridField, referenceEndpoints } from './gridField.ts';
-import type { GridStudyContext, StartSet } from './gridStudy.ts';
+import { type GridStudyContext, sampledEvaluator, type StartSet, type W2ToData } from './gridStudy.ts';
 
 /**
  * v2(t)^2 as E|u(t, x(t))|^2 along the fine-step trajectories x(t) of the field from the starts, at
@@ -75,23 +75,25 @@ export async function sampledStudyContext(input: SampledStudyInput): Promise<Gri
   const optStarts = startSet(field, input.optStarts, await referenceEndpoints(field, input.optStarts, input.optStarts.length / d));
   const evalStarts = startSet(field, input.evalStarts, await referenceEndpoints(field, input.evalStarts, nEval));
   const timeChange = await timeChangeAlongFlow(field, input.evalStarts, nEval, input.panels ?? 48);
-  const ctx: GridStudyContext & { timeChange: TimeChange; w2DataNoise?: number } = {
-    field,
-    schedule: input.schedule,
-    timeChange,
-    optStarts,
-    evalStarts,
-    maxIterations: input.maxIterations ?? 40,
-    multiStart: input.multiStart ?? false,
-    edm: input.edm,
-  };
+  let w2ToData: W2ToData | undefined;
+  let w2DataNoise: number | undefined;
   const data = input.data;
   if (data) {
     if (data.dim !== d || data.n < nEval) throw new InputError(`expected held-out data of dimension ${d} with >= ${nEval} points, got ${data.n} x ${data.dim}`, 'gridStudy.data');
     const sub = (p: Points): Points => ({ data: p.data.subarray(0, nEval * d), n: nEval, dim: d });
     const ho = sub(data);
-    ctx.w2ToData = (y) => ({ w2: Math.sqrt(w2SqPoints({ data: y, n: nEval, dim: d }, ho)), exact: false });
-    if (input.data2) ctx.w2DataNoise = Math.sqrt(w2SqPoints(sub(input.data2), ho));
+    w2ToData = (y) => ({ w2: Math.sqrt(w2SqPoints({ data: y, n: nEval, dim: d }, ho)), exact: false });
+    if (input.data2) w2DataNoise = Math.sqrt(w2SqPoints(sub(input.data2), ho));
   }
-  return ctx;
+  return {
+    field,
+    schedule: input.schedule,
+    timeChange,
+    optStarts,
+    evaluate: sampledEvaluator(field, evalStarts, w2ToData),
+    w2DataNoise,
+    maxIterations: input.maxIterations ?? 40,
+    multiStart: input.multiStart ?? false,
+    edm: input.edm,
+  };
 }

@@ -4,6 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { speedAccuracyNdJson, speedAccuracyNdTable } from '../../thermo/speedAccuracyNdReport.ts';
 import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../thermo/speedAccuracyNdConfig.ts';
 import { readFileChecked, readJsonFile } from '../io.ts';
+import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
+import { UsageError } from '../errors.ts';
 
 /** The JSON object printed by `thermodiff speed-accuracy --json` (stable keys; forward time t). */
 export function speedAccuracyJson(r: SpeedAccuracyResult) {
@@ -63,16 +65,23 @@ export function register(program: Command): void {
     .description('speed-accuracy relation (eta <= c1 <= c2, or <= wD with a non-conservative force) with exact velocities: Gaussian mixtures in 1-D, mixtures, point sets and force processes in n-D')
     .requiredOption('--config <file>', 'JSON config: data, schedule (cosine|cond-ot|ot|vp-linear|ve), tau, perturbation')
     .option('--json', 'print one JSON object on stdout')
-    .action((opts: { config: string; json?: boolean }) => {
+    .option('--schedule-file <file>', '1-D: use the schedule of a schedule file (e.g. from optimize-schedule --schedule-out) instead of the config\'s')
+    .action((opts: { config: string; json?: boolean; scheduleFile?: string }) => {
       const json = readJsonFile(opts.config);
       // n-D configs (a `process`, a non-mixture data kind, or data dim > 1): see docs/multid.md
       if (isNdSpeedAccuracyConfig(json)) {
+        if (opts.scheduleFile !== undefined) throw new UsageError('--schedule-file: supported for one-dimensional configs only');
         const readFile = (p: string) => new Uint8Array(readFileChecked(resolve(dirname(opts.config), p)));
         const rn = runSpeedAccuracyNd(parseSpeedAccuracyNdConfig(json, readFile));
         process.stdout.write(opts.json ? `${JSON.stringify(speedAccuracyNdJson(rn))}\n` : speedAccuracyNdTable(rn));
         return;
       }
       const config = parseSpeedAccuracyConfig(json);
+      if (opts.scheduleFile !== undefined) {
+        const { file, schedule } = parseScheduleFile(readJsonFile(opts.scheduleFile), opts.scheduleFile);
+        if (Math.abs(file.tau - config.tau) > 1e-12 * config.tau) throw new UsageError(`--schedule-file: the schedule has tau = ${file.tau}, the config ${config.tau}`);
+        config.schedule = schedule;
+      }
       const r = speedAccuracy1d(config);
       process.stdout.write(opts.json ? `${JSON.stringify(speedAccuracyJson(r))}\n` : speedAccuracyTable(r));
     });

@@ -3,7 +3,7 @@ import { InputError } from '../core/errors.ts';
 import { type GaussianMixture, makeGaussianMixture } from '../data/gaussianMixture.ts';
 import type { NamedScheduleOptions } from '../schedules/namedSchedule.ts';
 import type { Schedule } from '../schedules/schedule.ts';
-import type { PerturbationSpec } from './perturbation.ts';
+import type { PerturbationSpec } from '../thermo/perturbation.ts';
 
 /** Protocols of the speed-accuracy experiment: the four named schedules and the OT geodesic. */
 export const PROTOCOL_NAMES = ['cosine', 'cond-ot', 'ot', 'vp-linear', 've'] as const;

@@ -13,10 +13,10 @@ import { otDisplacementField } from '../fields/otDisplacementField.ts';
 import { scheduleProcess } from '../processes/scheduleProcess.ts';
 import { type SwissRollForceParams, swissRollForce } from '../processes/swissRollForce.ts';
 import { type NamedScheduleOptions, namedSchedule } from '../schedules/namedSchedule.ts';
-import { type NdFlow, otFlow, processFlow } from './ndFlow.ts';
-import type { PerturbationSpec } from './perturbation.ts';
-import { perturbationNd } from './perturbationNd.ts';
-import { type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult, speedAccuracyNd } from './speedAccuracyNd.ts';
+import { type NdFlow, otFlow, processFlow } from '../thermo/ndFlow.ts';
+import type { PerturbationSpec } from '../thermo/perturbation.ts';
+import { perturbationNd } from '../thermo/perturbationNd.ts';
+import { type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult, speedAccuracyNd } from '../thermo/speedAccuracyNd.ts';
 import { parseMixtureBlock, parsePerturbation } from './speedAccuracyConfig.ts';
 
 /** Data kinds of the n-D experiment. */

@@ -4,9 +4,9 @@
 import { assertInteger, assertPositive } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
 import { SCHEDULE_NAMES } from '../schedules/namedSchedule.ts';
-import { COUPLINGS, type Coupling } from './couplings.ts';
+import { COUPLINGS, type Coupling } from '../nn/train/couplings.ts';
 import { type DatasetSpec, parseDatasetSpec } from './datasetSpec.ts';
-import type { LrScheduleKind } from './lrSchedule.ts';
+import type { LrScheduleKind } from '../nn/train/lrSchedule.ts';
 
 export interface TrainConfig {
   /** Training data: a dataset spec plus the number of points drawn (`n`, default 20000). */

@@ -1,4 +1,4 @@
-import type { SpeedAccuracyNdResult } from './speedAccuracyNd.ts';
+import type { SpeedAccuracyNdResult } from '../thermo/speedAccuracyNd.ts';
 
 /**
  * The JSON object printed by `thermodiff speed-accuracy --json` for n-D configs: the keys of the

@@ -9,9 +9,9 @@ import type { Schedule } from '../schedules/schedule.ts';
 import { validateSchedule } from '../schedules/validateSchedule.ts';
 import { type Perturbation1d, perturbation1d } from './perturbation.ts';
 import { reverseParticles1d } from './reverseParticles1d.ts';
-import type { SpeedAccuracyConfig } from './speedAccuracyConfig.ts';
+import type { SpeedAccuracyConfig } from '../config/speedAccuracyConfig.ts';
 
-export { parseSpeedAccuracyConfig, type SpeedAccuracyConfig } from './speedAccuracyConfig.ts';
+export { parseSpeedAccuracyConfig, type SpeedAccuracyConfig } from '../config/speedAccuracyConfig.ts';
 
 /** One numerical self-check of a speed-accuracy run. */
 export interface SpeedAccuracyCheck {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { writeNpy } from '../../src/io/npy.ts';
-import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../src/thermo/speedAccuracyNdConfig.ts';
+import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../src/config/speedAccuracyNdConfig.ts';
 
 const base = {
   data: { kind: 'swiss-roll', n: 60, noise: 0.1, seed: 3 },

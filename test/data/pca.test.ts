@@ -4,7 +4,7 @@ import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { InputError } from '../../src/core/errors.ts';
 import type { Points } from '../../src/core/points.ts';
 import { Rng } from '../../src/core/rng.ts';
-import { fitPca } from '../../src/nn/pca.ts';
+import { fitPca } from '../../src/data/pca.ts';
 import { expectClose, TEST_SEED } from '../support/expectClose.ts';
 
 /** n points in R^p lying on a k-dim affine subspace with decreasing spreads, plus optional isotropic noise. */

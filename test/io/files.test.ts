@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
-import { makeDirs, readFileChecked, readJsonFile, writeFileAtomic } from '../../src/cli/io.ts';
+import { makeDirs, readFileChecked, readJsonFile, writeFileAtomic } from '../../src/io/files.ts';
 import { InputError } from '../../src/core/errors.ts';
 
 test('writeFileAtomic(path, content) writes the content and leaves no temporary file behind', () => {

@@ -14,17 +14,17 @@
  *   (= int T S_dot^tot dt, conservative force), and the paper's Eq. 100 with a mismatched reverse
  *   start p~_tau = N(0, s0^2 I) (see {@link checkEq100}).
  */
-import { InputError } from '../core/errors.ts';
-import { makePoints, type Points } from '../core/points.ts';
-import type { Rng } from '../core/rng.ts';
-import type { GaussianMixture } from '../data/gaussianMixture.ts';
-import { sampleGaussianMixture } from '../data/gaussianMixture.ts';
-import { scheduleMixtureField } from '../fields/scheduleMixtureField.ts';
-import { w1Points } from '../ot/w1Points.ts';
-import { w2SqPoints } from '../ot/w2SqPoints.ts';
-import type { Schedule } from '../schedules/schedule.ts';
-import type { FlowModel } from './flowModel.ts';
-import { integrateFlow } from './integrateFlow.ts';
+import { InputError } from '../../core/errors.ts';
+import { makePoints, type Points } from '../../core/points.ts';
+import type { Rng } from '../../core/rng.ts';
+import type { GaussianMixture } from '../../data/gaussianMixture.ts';
+import { sampleGaussianMixture } from '../../data/gaussianMixture.ts';
+import { scheduleMixtureField } from '../../fields/scheduleMixtureField.ts';
+import { w1Points } from '../../ot/w1Points.ts';
+import { w2SqPoints } from '../../ot/w2SqPoints.ts';
+import type { Schedule } from '../../schedules/schedule.ts';
+import type { FlowModel } from '../models/flowModel.ts';
+import { integrateFlow } from '../sample/integrateFlow.ts';
 
 /** Float32 samples -> Points (float64). */
 export function toPoints(x: Float32Array, n: number, dim: number, where = 'samples'): Points {

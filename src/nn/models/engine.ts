@@ -7,8 +7,8 @@
  *
  * Node-only (onnxruntime-node). The browser path uses `mlpForward.ts` on saved weights.
  */
-import { InputError } from '../core/errors.ts';
-import { Rng } from '../core/rng.ts';
+import { InputError } from '../../core/errors.ts';
+import { Rng } from '../../core/rng.ts';
 import { paramShapes } from './mlpGraphs.ts';
 import { mlpSizes } from './mlpSizes.ts';
 import { OnnxMlpEngine } from './onnxMlpEngine.ts';

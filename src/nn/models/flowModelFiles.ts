@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileChecked, readJsonFile, writeFileAtomic } from '../cli/io.ts';
-import { InputError } from '../core/errors.ts';
-import { decodeCheckpoint, encodeCheckpoint, type TrainState } from './checkpointFormat.ts';
+import { readFileChecked, readJsonFile, writeFileAtomic } from '../../io/files.ts';
+import { InputError } from '../../core/errors.ts';
+import { decodeCheckpoint, encodeCheckpoint, type TrainState } from '../train/checkpointFormat.ts';
 import type { FlowModelMeta } from './flowModel.ts';
 import { decodeFlowModel, encodeFlowModel } from './flowModelFormat.ts';
 

@@ -6,7 +6,7 @@
  * - `weights.bin`: the tensors W0, b0, W1, b1, ... concatenated, raw little-endian float32,
  *   W_k row-major [in_k, out_k]; the network input row is [x_1..x_dim, t].
  */
-import { InputError } from '../core/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { FlowModelMeta } from './flowModel.ts';
 import { mlpSizes } from './mlpSizes.ts';
 

@@ -5,7 +5,7 @@
  * with no copy in JS. Node-only.
  */
 import ort from 'onnxruntime-node';
-import { NumericalError } from '../core/errors.ts';
+import { NumericalError } from '../../core/errors.ts';
 import type { AdamState, MlpEngine, TrainStepOptions } from './engine.ts';
 import { buildForwardGraph, buildTrainStepGraph, paramNames, paramShapes } from './mlpGraphs.ts';
 

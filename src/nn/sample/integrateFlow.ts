@@ -9,8 +9,8 @@
  * Also returns the path energy  int E_i |u(t, x_i(t))|^2 |dt|  computed with each method's own
  * quadrature weights (the kinetic energy of the learned flow along its trajectories).
  */
-import { InputError, NumericalError } from '../core/errors.ts';
-import type { FlowModel } from './flowModel.ts';
+import { InputError, NumericalError } from '../../core/errors.ts';
+import type { FlowModel } from '../models/flowModel.ts';
 
 /** Options of {@link integrateFlow}. */
 export interface IntegrateFlowOptions {

@@ -8,11 +8,11 @@
  * with the probability-flow ODE (RK4, which shares the marginals), then Euler-Maruyama with
  * `steps` equal steps evaluated at the left (larger) time of each step. NFE is reported.
  */
-import { InputError, NumericalError } from '../core/errors.ts';
-import type { Rng } from '../core/rng.ts';
-import { driftRate, temperature } from '../schedules/coefficients.ts';
-import type { Schedule } from '../schedules/schedule.ts';
-import type { FlowModel } from './flowModel.ts';
+import { InputError, NumericalError } from '../../core/errors.ts';
+import type { Rng } from '../../core/rng.ts';
+import { driftRate, temperature } from '../../schedules/coefficients.ts';
+import type { Schedule } from '../../schedules/schedule.ts';
+import type { FlowModel } from '../models/flowModel.ts';
 import { integrateFlow } from './integrateFlow.ts';
 
 export interface ReverseSdeOptions {

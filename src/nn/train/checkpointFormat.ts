@@ -6,8 +6,8 @@
  *   payload: params, Adam m, Adam v, EMA (if any) as little-endian float32, then the loss history
  *   as little-endian float64. `checksum` is FNV-1a 32 of the payload.
  */
-import { InputError } from '../core/errors.ts';
-import { fnv1a } from './flowModelFormat.ts';
+import { InputError } from '../../core/errors.ts';
+import { fnv1a } from '../models/flowModelFormat.ts';
 
 const MAGIC = 'TDCKPT01';
 

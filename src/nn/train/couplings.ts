@@ -10,7 +10,7 @@
  *   a partner j is drawn from the row P[i, :] / sum_j P[i, j] (y_i is used once, z_j possibly
  *   several times; torchcfm draws (i, j) pairs from the whole plan instead).
  */
-import type { Rng } from '../core/rng.ts';
+import type { Rng } from '../../core/rng.ts';
 import { minibatchAssignment } from './minibatchAssignment.ts';
 import { sinkhornRowPlan } from './sinkhornPlan.ts';
 

@@ -1,4 +1,4 @@
-import { sinkhorn } from '../ot/sinkhorn.ts';
+import { sinkhorn } from '../../ot/sinkhorn.ts';
 
 /**
  * Entropic OT plan between two uniform batches of equal size B, for the `sinkhorn` minibatch

@@ -1,4 +1,4 @@
-import { Rng } from '../core/rng.ts';
+import { Rng } from '../../core/rng.ts';
 
 /**
  * The random stream of training step `step` of a run seeded with `seed`: a fresh {@link Rng}

@@ -17,16 +17,16 @@
  *
  * Node-only through the onnxruntime engine; checkpoint file I/O is passed in as a callback.
  */
-import { assertInteger, assertPositive } from '../core/check.ts';
-import { InputError } from '../core/errors.ts';
-import type { Points } from '../core/points.ts';
-import type { Schedule } from '../schedules/schedule.ts';
+import { assertInteger, assertPositive } from '../../core/check.ts';
+import { InputError } from '../../core/errors.ts';
+import type { Points } from '../../core/points.ts';
+import type { Schedule } from '../../schedules/schedule.ts';
 import type { TrainState } from './checkpointFormat.ts';
 import { type Coupling, couplePairs } from './couplings.ts';
-import { createMlpEngine } from './engine.ts';
-import type { FlowModel, FlowModelMeta } from './flowModel.ts';
+import { createMlpEngine } from '../models/engine.ts';
+import type { FlowModel, FlowModelMeta } from '../models/flowModel.ts';
 import { type LrScheduleKind, learningRate } from './lrSchedule.ts';
-import { OnnxFlowModel } from './onnxFlowModel.ts';
+import { OnnxFlowModel } from '../models/onnxFlowModel.ts';
 import { stepRng } from './stepRng.ts';
 
 /** Options of {@link trainFlowModel} (contract H6 plus additions). */

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { makePoints } from '../../src/core/points.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { type GaussianMixture, makeGaussianMixture, sampleGaussianMixture } from '../../src/data/gaussianMixture.ts';
-import { scheduleMixtureField } from '../../src/fields/scheduleMixtureField.ts';
-import { checkEq100, evaluateFlowModel, flowMatchingResidual, meanNormOfGaussian } from '../../src/nn/evaluateFlowModel.ts';
-import type { FlowModel } from '../../src/nn/flowModel.ts';
-import { namedSchedule } from '../../src/schedules/namedSchedule.ts';
-import type { Schedule } from '../../src/schedules/schedule.ts';
-import { expectClose, TEST_SEED } from '../support/expectClose.ts';
+import { makePoints } from '../../../src/core/points.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { type GaussianMixture, makeGaussianMixture, sampleGaussianMixture } from '../../../src/data/gaussianMixture.ts';
+import { scheduleMixtureField } from '../../../src/fields/scheduleMixtureField.ts';
+import { checkEq100, evaluateFlowModel, flowMatchingResidual, meanNormOfGaussian } from '../../../src/nn/evaluate/evaluateFlowModel.ts';
+import type { FlowModel } from '../../../src/nn/models/flowModel.ts';
+import { namedSchedule } from '../../../src/schedules/namedSchedule.ts';
+import type { Schedule } from '../../../src/schedules/schedule.ts';
+import { expectClose, TEST_SEED } from '../../support/expectClose.ts';
 
 /** A FlowModel whose velocity is `scale` times the exact mixture velocity (scale 1: exact). */
 function mixtureModel(gm: GaussianMixture, sched: Schedule, scale = 1): FlowModel {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../src/core/rng.ts';
-import { createMlpEngine, mlpSizes } from '../../src/nn/engine.ts';
-import { expectClose, TEST_SEED } from '../support/expectClose.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { createMlpEngine, mlpSizes } from '../../../src/nn/models/engine.ts';
+import { expectClose, TEST_SEED } from '../../support/expectClose.ts';
 import { refForward, refGrad, refLoss } from './referenceMlp.ts';
 
 const dim = 2;

@@ -1,6 +1,6 @@
 /**
  * Plain float64 reference MLP (forward, loss, backward, Adam) used ONLY as an oracle in tests of
- * the ONNX engine. Same conventions as src/nn/mlpGraphs.ts: W_k is [in_k, out_k] row-major,
+ * the ONNX engine. Same conventions as src/nn/models/mlpGraphs.ts: W_k is [in_k, out_k] row-major,
  * SiLU on hidden layers, mean squared error over batch*out entries.
  */
 export function refForward(sizes: number[], params: Float64Array[], x: Float64Array, n: number) {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InputError } from '../../src/core/errors.ts';
-import { Rng } from '../../src/core/rng.ts';
-import type { FlowModel } from '../../src/nn/flowModel.ts';
-import { integrateFlow } from '../../src/nn/integrateFlow.ts';
-import { sampleReverseSde } from '../../src/nn/sampleReverseSde.ts';
-import { namedSchedule } from '../../src/schedules/namedSchedule.ts';
-import type { Schedule } from '../../src/schedules/schedule.ts';
-import { expectClose, TEST_SEED } from '../support/expectClose.ts';
+import { InputError } from '../../../src/core/errors.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import type { FlowModel } from '../../../src/nn/models/flowModel.ts';
+import { integrateFlow } from '../../../src/nn/sample/integrateFlow.ts';
+import { sampleReverseSde } from '../../../src/nn/sample/sampleReverseSde.ts';
+import { namedSchedule } from '../../../src/schedules/namedSchedule.ts';
+import type { Schedule } from '../../../src/schedules/schedule.ts';
+import { expectClose, TEST_SEED } from '../../support/expectClose.ts';
 
 /**
  * Exact velocity of Gaussian data q = N(mu, s^2 I) under an (m, sigma) schedule:

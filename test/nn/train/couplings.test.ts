@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { makePoints } from '../../src/core/points.ts';
-import { Rng } from '../../src/core/rng.ts';
-import { couplePairs } from '../../src/nn/couplings.ts';
-import { learningRate } from '../../src/nn/lrSchedule.ts';
-import { minibatchAssignment } from '../../src/nn/minibatchAssignment.ts';
-import { sinkhornRowPlan } from '../../src/nn/sinkhornPlan.ts';
-import { stepRng } from '../../src/nn/stepRng.ts';
-import { emd } from '../../src/ot/emd.ts';
-import { expectClose, TEST_SEED } from '../support/expectClose.ts';
+import { makePoints } from '../../../src/core/points.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { couplePairs } from '../../../src/nn/train/couplings.ts';
+import { learningRate } from '../../../src/nn/train/lrSchedule.ts';
+import { minibatchAssignment } from '../../../src/nn/train/minibatchAssignment.ts';
+import { sinkhornRowPlan } from '../../../src/nn/train/sinkhornPlan.ts';
+import { stepRng } from '../../../src/nn/train/stepRng.ts';
+import { emd } from '../../../src/ot/emd.ts';
+import { expectClose, TEST_SEED } from '../../support/expectClose.ts';
 
 function clouds(B: number, seed: number) {
   const r = new Rng(seed);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { munkres } from 'munkres';
-import { Rng } from '../../src/core/rng.ts';
-import { eightGaussians } from '../../src/data/eightGaussians.ts';
-import { twoMoons } from '../../src/data/twoMoons.ts';
-import { minibatchAssignment } from '../../src/nn/minibatchAssignment.ts';
-import { emd } from '../../src/ot/emd.ts';
-import { TEST_SEED } from '../support/expectClose.ts';
+import { Rng } from '../../../src/core/rng.ts';
+import { eightGaussians } from '../../../src/data/eightGaussians.ts';
+import { twoMoons } from '../../../src/data/twoMoons.ts';
+import { minibatchAssignment } from '../../../src/nn/train/minibatchAssignment.ts';
+import { emd } from '../../../src/ot/emd.ts';
+import { TEST_SEED } from '../../support/expectClose.ts';
 
 const KINDS = ['uniform', 'integer', 'signed', 'shifted', 'clustered', 'all-equal', 'rank-one', 'duplicates', 'offset', 'integer-geometric'] as const;
 type Kind = (typeof KINDS)[number];

@@ -4,25 +4,7 @@ import { type GaussianMixture, makeGaussianMixture } from '../data/gaussianMixtu
 import type { NamedScheduleOptions } from '../schedules/namedSchedule.ts';
 import type { Schedule } from '../schedules/schedule.ts';
 import type { PerturbationSpec } from '../thermo/perturbation.ts';
-
-/** Protocols of the speed-accuracy experiment: the four named schedules and the OT geodesic. */
-export const PROTOCOL_NAMES = ['cosine', 'cond-ot', 'ot', 'vp-linear', 've'] as const;
-export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
-
-/**
- * A validated speed-accuracy experiment: data q (Gaussian mixture), forward protocol, horizon tau and
- * the perturbed start of the estimated reverse process. Library callers may pass a user
- * {@link Schedule} object instead of a protocol name.
- */
-export interface SpeedAccuracyConfig {
-  data: GaussianMixture;
-  schedule: ProtocolName | Schedule;
-  /** @default 1 */
-  tau: number;
-  perturbation: PerturbationSpec;
-  /** Parameters of vp-linear (betaMin, betaMax) and ve (sigmaMin, sigmaMax). */
-  scheduleOptions?: NamedScheduleOptions;
-}
+import { PROTOCOL_NAMES, type ProtocolName, type SpeedAccuracyConfig } from '../thermo/speedAccuracy1d.ts';
 
 type Json = Record<string, unknown>;
 

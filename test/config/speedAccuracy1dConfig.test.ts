@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { InputError } from '../../src/core/errors.ts';
-import { parseSpeedAccuracyConfig } from '../../src/thermo/speedAccuracy1d.ts';
-import { parseSpeedAccuracyConfigAnyDim } from '../../src/config/speedAccuracyConfig.ts';
+import { parseSpeedAccuracyConfig, parseSpeedAccuracyConfigAnyDim } from '../../src/config/speedAccuracyConfig.ts';
 
 const good = {
   data: { kind: 'gaussian-mixture', means: [[-0.6], [0.6]], stds: [0.3, 0.3], weights: [0.5, 0.5] },

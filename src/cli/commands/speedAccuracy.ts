@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { parseSpeedAccuracyConfig, type SpeedAccuracyResult, speedAccuracy1d } from '../../thermo/speedAccuracy1d.ts';
+import { parseSpeedAccuracyConfig } from '../../config/speedAccuracyConfig.ts';
+import { type SpeedAccuracyResult, speedAccuracy1d } from '../../thermo/speedAccuracy1d.ts';
 import { dirname, resolve } from 'node:path';
 import { speedAccuracyNdJson, speedAccuracyNdTable } from '../../report/speedAccuracyNdReport.ts';
 import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../config/speedAccuracyNdConfig.ts';

@@ -15,7 +15,7 @@ import { makePoints, type Points } from '../../core/points.ts';
 import { readNpy } from '../../io/npy.ts';
 import type { TrainState } from '../../nn/train/checkpointFormat.ts';
 import { type DatasetSpec, sampleDataset } from '../../config/datasetSpec.ts';
-import { readCheckpointFile, writeCheckpointFile } from '../../nn/models/flowModelFiles.ts';
+import { readCheckpointFile, writeCheckpointFile } from '../../nn/train/checkpointFiles.ts';
 import { stepRng } from '../../nn/train/stepRng.ts';
 import { parseTrainConfig, type TrainConfig } from '../../config/trainConfig.ts';
 import { trainFlowModel } from '../../nn/train/trainFlowModel.ts';

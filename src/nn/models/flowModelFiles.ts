@@ -1,12 +1,11 @@
 /**
- * Node file I/O for saved models and checkpoints (the formats themselves are browser-safe, see
- * flowModelFormat.ts and checkpointFormat.ts).
+ * Node file I/O for saved models (the format itself is browser-safe, see flowModelFormat.ts;
+ * checkpoint files are in ../train/checkpointFiles.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileChecked, readJsonFile, writeFileAtomic } from '../../io/files.ts';
 import { InputError } from '../../core/errors.ts';
-import { decodeCheckpoint, encodeCheckpoint, type TrainState } from '../train/checkpointFormat.ts';
+import { readFileChecked, readJsonFile, writeFileAtomic } from '../../io/files.ts';
 import type { FlowModelMeta } from './flowModel.ts';
 import { decodeFlowModel, encodeFlowModel } from './flowModelFormat.ts';
 
@@ -23,15 +22,4 @@ export function readFlowModelFiles(dir: string): { meta: FlowModelMeta; params: 
   const json = readJsonFile(join(dir, 'model.json'));
   const bytes = readFileChecked(join(dir, 'weights.bin'));
   return decodeFlowModel(json, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), dir);
-}
-
-/** Write a checkpoint file atomically (temp file + rename). */
-export function writeCheckpointFile(path: string, state: TrainState): void {
-  writeFileAtomic(path, encodeCheckpoint(state));
-}
-
-/** Read a checkpoint. @throws InputError if it is missing, truncated or corrupt. */
-export function readCheckpointFile(path: string): TrainState {
-  const bytes = readFileChecked(path);
-  return decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }

@@ -6,7 +6,7 @@
  */
 import ort from 'onnxruntime-node';
 import { NumericalError } from '../../core/errors.ts';
-import type { AdamState, MlpEngine, TrainStepOptions } from './engine.ts';
+import type { AdamState, MlpEngine, TrainStepOptions } from './mlpEngine.ts';
 import { buildForwardGraph, buildTrainStepGraph, paramNames, paramShapes } from './mlpGraphs.ts';
 
 type Tensor = InstanceType<typeof ort.Tensor>;

@@ -12,7 +12,7 @@ import { eightGaussians } from '../../../src/data/eightGaussians.ts';
 import { makePoints } from '../../../src/core/points.ts';
 import type { TrainState } from '../../../src/nn/train/checkpointFormat.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src/nn/train/checkpointFormat.ts';
-import { readCheckpointFile } from '../../../src/nn/models/flowModelFiles.ts';
+import { readCheckpointFile } from '../../../src/nn/train/checkpointFiles.ts';
 import { trainFlowModel } from '../../../src/nn/train/trainFlowModel.ts';
 import { namedSchedule } from '../../../src/schedules/namedSchedule.ts';
 import { TEST_SEED } from '../../support/expectClose.ts';

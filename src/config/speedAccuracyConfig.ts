@@ -2,7 +2,6 @@ import { describe } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
 import { type GaussianMixture, makeGaussianMixture } from '../data/gaussianMixture.ts';
 import type { NamedScheduleOptions } from '../schedules/namedSchedule.ts';
-import type { Schedule } from '../schedules/schedule.ts';
 import type { PerturbationSpec } from '../thermo/perturbation.ts';
 import { PROTOCOL_NAMES, type ProtocolName, type SpeedAccuracyConfig } from '../thermo/speedAccuracy1d.ts';
 

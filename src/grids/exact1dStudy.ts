@@ -120,7 +120,11 @@ export function adaptive1dEvaluator(process: Exact1dProcess): GridEvaluator {
       active.forEach((p, k) => {
         const ok = [0, 1].every((c) => Math.abs(fine[k][c] - coarse[k][c]) <= EVAL_RTOL * tot[c] + EVAL_ATOL);
         if (ok || round >= EVAL_MAX_ROUNDS || 2 * active.length > EVAL_MAX_ACTIVE) {
-          for (const s of [A + 2 * k, A + 2 * k + 1]) sets[s].forEach((n, i) => accepted.push({ ...n, y: y[s * EVAL_GL + i] }));
+          for (const s of [A + 2 * k, A + 2 * k + 1]) {
+            sets[s].forEach((n, i) => {
+              accepted.push({ ...n, y: y[s * EVAL_GL + i] });
+            });
+          }
         } else {
           const mid = 0.5 * (p[0] + p[1]);
           next.push([p[0], mid], [mid, p[1]]);

@@ -7,8 +7,8 @@
 import { solveOde } from '../core/ode.ts';
 import type { Exact1dProcess } from '../fields/exact1d.ts';
 import type { ScheduleMixtureField } from '../fields/scheduleMixtureField.ts';
-import type { FlowModel } from '../nn/flowModel.ts';
-import { integrateFlow } from '../nn/integrateFlow.ts';
+import type { FlowModel } from '../nn/models/flowModel.ts';
+import { integrateFlow } from '../nn/sample/integrateFlow.ts';
 
 /** A velocity field u(t, x) on [0, tau] in `dim` dimensions, integrated from tau (source) to 0 (data). */
 export interface GridField {

@@ -1,5 +1,5 @@
 import type { Points } from '../core/points.ts';
-import type { FlowModel } from '../nn/flowModel.ts';
+import type { FlowModel } from '../nn/models/flowModel.ts';
 import type { NamedScheduleOptions } from '../schedules/namedSchedule.ts';
 import type { Schedule } from '../schedules/schedule.ts';
 import { scheduleFileJson } from '../schedules/scheduleFile.ts';

@@ -91,7 +91,9 @@ describe('fixed-grid solvers and exact 1-D evaluation', () => {
     const x = Float64Array.from(z, (zi) => p.quantileZ(1, zi));
     const ref = await referenceEndpoints(exact1dGridField(p), x, x.length);
     // dopri5 at rtol 1e-11 over a flow with Lipschitz constant ~10: 1e-9 absolute is comfortable
-    z.forEach((zi, i) => expectClose(ref[i], p.quantileZ(0, zi), { atol: 1e-9 }, `z = ${zi}`));
+    z.forEach((zi, i) => {
+      expectClose(ref[i], p.quantileZ(0, zi), { atol: 1e-9 }, `z = ${zi}`);
+    });
   });
 
   it('every grid is exact for the OT protocol (straight constant-velocity paths)', async () => {
@@ -170,7 +172,9 @@ describe('grid optimiser', () => {
       // the objective it reports is the error of the grid it returns
       const y = (await integrateGrid(field, x, x.length, o.times, solver, { finalEuler: plan.finalEuler })).x;
       let e = 0;
-      y.forEach((v, i) => (e += w[i] * (v - ref[i]) ** 2));
+      y.forEach((v, i) => {
+        e += w[i] * (v - ref[i]) ** 2;
+      });
       expectClose(o.error, e, { rtol: 1e-12 }, `${solver} objective`);
       const none = await optimiseGrid(field, plan, start, x, ref, x.length, { weights: w, maxIterations: 0 });
       assert.deepEqual(Array.from(none.times), Array.from(start));

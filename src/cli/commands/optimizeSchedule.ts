@@ -10,12 +10,13 @@ import type { Command } from 'commander';
 import { NumericalError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import { type ModelStudyInputs, optimizeScheduleForModel } from '../../grids/modelStudy.ts';
-import type { FlowModel } from '../../nn/flowModel.ts';
-import { parseTrainConfig } from '../../nn/trainConfig.ts';
-import { type OptimizeScheduleOptions, type OptimizeScheduleResult, optimizeSchedule, parseOptimizeScheduleConfig } from '../../grids/optimizeSchedule.ts';
+import type { FlowModel } from '../../nn/models/flowModel.ts';
+import { parseTrainConfig } from '../../config/trainConfig.ts';
+import { parseOptimizeScheduleConfig } from '../../config/optimizeScheduleConfig.ts';
+import { type OptimizeScheduleOptions, type OptimizeScheduleResult, optimizeSchedule } from '../../grids/optimizeSchedule.ts';
 import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
 import { UsageError } from '../errors.ts';
-import { readJsonFile, writeFileAtomic } from '../io.ts';
+import { readJsonFile, writeFileAtomic } from '../../io/files.ts';
 import { freshData, loadModelArg, modelSchedule, priorSamples, trainConfigJson } from './sample.ts';
 import { STREAMS } from './train.ts';
 
@@ -183,7 +184,7 @@ export function register(program: Command): void {
       }
       const json = JSON.stringify(result);
       // Render the report (vega is loaded only here) before anything is written.
-      const rep = o.report === undefined ? null : (await import('../../grids/optimizeScheduleReport.ts')).optimizeScheduleReport(result);
+      const rep = o.report === undefined ? null : (await import('../../report/optimizeScheduleReport.ts')).optimizeScheduleReport(result);
       // Validate the schedule file by reading it back through the parser before anything is written.
       if (result.scheduleFile) parseScheduleFile(JSON.parse(JSON.stringify(result.scheduleFile)), 'exported schedule file');
       if (o.scheduleOut !== undefined && !result.scheduleFile) {

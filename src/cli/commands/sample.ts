@@ -1,5 +1,5 @@
 /**
- * `thermodiff sample --model DIR --n N --solver S --steps K --out FILE.npy [--seed S] [--json]`:
+ * `thermodiff sample --model DIR --n N --solver S (--steps K | --grid FILE) --out FILE.npy [--seed S] [--json]`:
  * draw n points from the model's source at t = tau and integrate the probability-flow ODE to t = 0
  * (`euler`, `heun`, `rk4` with K steps, `dopri5` adaptive with --rtol/--atol), or the reverse SDE
  * with the velocity-implied score (`--solver sde`, K Euler-Maruyama steps). Writes an [n, dim]
@@ -22,7 +22,9 @@ import { parseTrainConfig, type TrainConfig } from '../../config/trainConfig.ts'
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
 import type { Schedule } from '../../schedules/schedule.ts';
 import { UsageError } from '../errors.ts';
-import { writeFileAtomic } from '../../io/files.ts';
+import { readJsonFile, writeFileAtomic } from '../../io/files.ts';
+import { parseGridFile } from '../../grids/gridFile.ts';
+import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
 import { loadDataset, STREAMS } from './train.ts';
 
 /** The training config recorded in a model's model.json (unparsed), or undefined. */
@@ -38,8 +40,12 @@ export function freshData(spec: TrainConfig['data'], n: number, seed: number, st
   return loadDataset({ ...spec, n: spec.kind === 'npy' ? spec.n : n }, seed, stream, baseDir, where);
 }
 
-/** The model's schedule, rebuilt by name. @throws InputError for a schedule namedSchedule does not know. */
+/**
+ * The model's schedule: from the schedule file it was trained with, else rebuilt by name.
+ * @throws InputError for a schedule namedSchedule does not know, or an invalid stored schedule file.
+ */
 export function modelSchedule(model: FlowModel): Schedule {
+  if (model.meta.scheduleFile) return parseScheduleFile(model.meta.scheduleFile, 'model.json scheduleFile').schedule;
   return namedSchedule(model.scheduleName, model.tau, model.meta.scheduleOptions ?? {});
 }
 
@@ -82,18 +88,28 @@ export function register(program: Command): void {
     .option('--rtol <x>', 'dopri5 relative tolerance', '1e-5')
     .option('--atol <x>', 'dopri5 absolute tolerance', '1e-5')
     .option('--seed <s>', 'seed of the source draws (and SDE noise)', '0')
+    .option('--grid <file>', 'fixed-step grid from tau to 0 (an optimize-schedule --out file, a {"times": [...]} object or an array); the solver defaults to the grid\'s')
+    .option('--grid-name <name>', 'which grid of an optimize-schedule file', 'optimised')
     .option('--png <file.png>', '2-D models: scatter plot of the samples over fresh data from the training config')
     .option('--json', 'print a JSON summary')
-    .action(async (o: Record<string, string | boolean | undefined>) => {
+    .action(async (o: Record<string, string | boolean | undefined>, cmd: Command) => {
+      const explicit = (k: string) => cmd.getOptionValueSource(k) !== 'default';
       const n = Number(o.n);
       const steps = Number(o.steps);
       const seed = Number(o.seed);
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`--n: expected a positive integer, got ${o.n}`);
       if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps: expected a positive integer, got ${o.steps}`);
       if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got ${o.seed}`);
-      const solver = String(o.solver);
+      let solver = String(o.solver);
       if (!['euler', 'heun', 'rk4', 'dopri5', 'sde'].includes(solver)) throw new UsageError(`--solver: expected euler, heun, rk4, dopri5 or sde, got ${solver}`);
+      if (o.grid === undefined && explicit('gridName')) throw new UsageError('--grid-name needs --grid');
+      if (o.grid !== undefined) {
+        if (explicit('steps')) throw new UsageError('--steps and --grid are alternatives (the grid fixes the steps)');
+        if (explicit('solver') && !['euler', 'heun', 'rk4'].includes(solver)) throw new UsageError(`--grid: expected a fixed-step solver (euler, heun, rk4), got ${solver}`);
+      }
       const model = await loadModelArg(String(o.model));
+      const grid = o.grid === undefined ? null : parseGridFile(readJsonFile(String(o.grid)), model.tau, String(o.grid), String(o.gridName));
+      if (grid && !explicit('solver')) solver = grid.solver ?? 'euler';
       if (o.png !== undefined && model.dim !== 2) throw new UsageError(`--png: expected a 2-D model, this one has dim = ${model.dim}`);
       const rng = new Rng(seed);
       const prior = priorSamples(model, n, rng);
@@ -111,6 +127,7 @@ export function register(program: Command): void {
           to: 0,
           solver: solver as 'euler',
           steps,
+          ...(grid ? { times: Array.from(grid.times), finalEuler: grid.finalEuler && solver === 'heun' } : {}),
           rtol: Number(o.rtol),
           atol: Number(o.atol),
         });
@@ -121,7 +138,7 @@ export function register(program: Command): void {
       const png = o.png === undefined ? undefined : samplesPng(model, x, n, solver, nfe, seed);
       writeFileAtomic(resolve(String(o.out)), writeNpy(x, [n, model.dim], 'float32'));
       if (png) writeFileAtomic(resolve(String(o.png)), png);
-      const summary = { n, dim: model.dim, solver, nfe, seconds, out: resolve(String(o.out)), ...(png ? { png: resolve(String(o.png)) } : {}) };
+      const summary = { n, dim: model.dim, solver, nfe, seconds, out: resolve(String(o.out)), ...(grid ? { grid: grid.name, steps: grid.times.length - 1 } : {}), ...(png ? { png: resolve(String(o.png)) } : {}) };
       process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : `wrote ${n} samples to ${summary.out} (${solver}, NFE ${nfe}, ${seconds.toFixed(2)} s)\n`);
     });
 }

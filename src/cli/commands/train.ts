@@ -22,6 +22,7 @@ import { trainFlowModel } from '../../nn/train/trainFlowModel.ts';
 import { lineChart } from '../../report/charts.ts';
 import { svgToPng } from '../../report/png.ts';
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
+import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
 import { readFileChecked, readJsonFile, writeFileAtomic } from '../../io/files.ts';
 
 /** Load or generate the points of a dataset spec (stream `stream` of the run seed). */
@@ -43,12 +44,17 @@ export const STREAMS = { data: 1, source: 2, heldOut: 3, heldOut2: 4, heldOutSou
 export async function runTrainConfig(
   cfg: TrainConfig,
   baseDir: string,
-  opts: { quiet?: boolean; fresh?: boolean; log?: (s: string) => void } = {},
+  opts: { quiet?: boolean; fresh?: boolean; log?: (s: string) => void; scheduleFile?: unknown } = {},
 ): Promise<{ out: string; finalLoss: number; resumedFrom: number; seconds: number; stepsPerSecond: number }> {
   const out = resolve(baseDir, cfg.out);
   const data = loadDataset(cfg.data, cfg.seed, STREAMS.data, baseDir, 'config.data');
   const source = cfg.source === 'gaussian' ? 'gaussian' : loadDataset(cfg.source, cfg.seed, STREAMS.source, baseDir, 'config.source');
-  const schedule = namedSchedule(cfg.schedule.name, cfg.schedule.tau, cfg.schedule.options);
+  // A schedule file (e.g. optimize-schedule --schedule-out) replaces the config's named schedule.
+  const fromFile = opts.scheduleFile === undefined ? null : parseScheduleFile(opts.scheduleFile, 'schedule file');
+  if (fromFile && Math.abs(fromFile.file.tau - cfg.schedule.tau) > 1e-12 * cfg.schedule.tau) {
+    throw new InputError(`the schedule file has tau = ${fromFile.file.tau}, the config's schedule ${cfg.schedule.tau}`, 'schedule file');
+  }
+  const schedule = fromFile ? fromFile.schedule : namedSchedule(cfg.schedule.name, cfg.schedule.tau, cfg.schedule.options);
   const ckPath = join(out, 'checkpoint.bin');
   let resume: TrainState | undefined;
   if (!opts.fresh && existsSync(ckPath)) resume = readCheckpointFile(ckPath);
@@ -69,7 +75,8 @@ export async function runTrainConfig(
     source,
     sourceLabel: cfg.source === 'gaussian' ? 'gaussian' : cfg.source.kind,
     schedule,
-    scheduleOptions: cfg.schedule.options,
+    scheduleOptions: fromFile ? ({ ...fromFile.file.base.options } as Record<string, number>) : cfg.schedule.options,
+    ...(fromFile ? { scheduleFile: opts.scheduleFile as Record<string, unknown> } : {}),
     coupling: cfg.coupling,
     hidden: cfg.hidden,
     steps: cfg.steps,
@@ -95,7 +102,7 @@ export async function runTrainConfig(
   (model.meta.training as Record<string, unknown>).config = cfg;
   await model.save(join(out, 'model'));
   writeFileAtomic(join(out, 'losses.json'), JSON.stringify({ step0: 1, losses }));
-  writeFileAtomic(join(out, 'loss.png'), lossCurvePng(losses, `${cfg.data.kind}, ${cfg.schedule.name}, ${cfg.coupling}`));
+  writeFileAtomic(join(out, 'loss.png'), lossCurvePng(losses, `${cfg.data.kind}, ${schedule.name}, ${cfg.coupling}`));
   return {
     out,
     finalLoss: losses.slice(-50).reduce((a, b) => a + b, 0) / Math.min(50, losses.length),
@@ -141,10 +148,12 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress bar')
     .option('--fresh', 'ignore an existing checkpoint and start over')
     .option('--json', 'print the summary as JSON')
-    .action(async (o: { config: string; quiet?: boolean; fresh?: boolean; json?: boolean }) => {
+    .option('--schedule-file <file>', 'train under the schedule of a schedule file (e.g. optimize-schedule --schedule-out) instead of the config\'s; stored in model.json')
+    .action(async (o: { config: string; quiet?: boolean; fresh?: boolean; json?: boolean; scheduleFile?: string }) => {
       const cfgPath = resolve(o.config);
       const cfg = parseTrainConfig(readJsonFile(cfgPath), o.config);
-      const r = await runTrainConfig(cfg, process.cwd(), { quiet: o.quiet, fresh: o.fresh });
+      const scheduleFile = o.scheduleFile === undefined ? undefined : readJsonFile(o.scheduleFile);
+      const r = await runTrainConfig(cfg, process.cwd(), { quiet: o.quiet, fresh: o.fresh, scheduleFile });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(r)}\n`);
       } else {

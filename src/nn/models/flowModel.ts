@@ -25,6 +25,11 @@ export interface FlowModelMeta {
   scheduleName: string;
   /** Options passed to namedSchedule, if any. */
   scheduleOptions?: Record<string, number>;
+  /**
+   * The schedule file the model was trained with (`train --schedule-file`, e.g. a constant-speed
+   * schedule from `optimize-schedule`); when present it defines the schedule instead of the name.
+   */
+  scheduleFile?: Record<string, unknown>;
   hidden: number[];
   /** Source distribution at t = tau: `gaussian` or a label of the source dataset. */
   source: string;

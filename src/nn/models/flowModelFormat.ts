@@ -118,6 +118,7 @@ export function decodeFlowModel(json: unknown, weights: Uint8Array, where = 'mod
     source: typeof h.source === 'string' ? h.source : 'gaussian',
   };
   if (h.scheduleOptions && typeof h.scheduleOptions === 'object') meta.scheduleOptions = h.scheduleOptions as Record<string, number>;
+  if (h.scheduleFile && typeof h.scheduleFile === 'object') meta.scheduleFile = h.scheduleFile as Record<string, unknown>;
   if (h.training && typeof h.training === 'object') meta.training = h.training as Record<string, unknown>;
   return { meta, params };
 }

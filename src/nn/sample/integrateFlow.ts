@@ -19,6 +19,13 @@ export interface IntegrateFlowOptions {
   solver: 'euler' | 'heun' | 'rk4' | 'dopri5';
   /** Fixed-step solvers: number of steps (default 100). */
   steps?: number;
+  /**
+   * Fixed-step solvers: the step grid itself (from, ..., to, strictly monotone; e.g. a grid of
+   * `optimize-schedule`) instead of `steps` equal steps.
+   */
+  times?: readonly number[];
+  /** Heun only: the last step is an Euler step (a grid optimised for an odd NFE budget). */
+  finalEuler?: boolean;
   /** dopri5 tolerances (default 1e-5 both). */
   rtol?: number;
   atol?: number;
@@ -67,8 +74,23 @@ export async function integrateFlow(model: FlowModel, x0: Float32Array, n: numbe
   }
   for (let i = 0; i < x0.length; i++) if (!Number.isFinite(x0[i])) throw new InputError(`x0[${i}] is not finite`, where);
   if (!Number.isFinite(opts.from) || !Number.isFinite(opts.to)) throw new InputError('from and to must be finite', where);
-  const steps = opts.steps ?? 100;
+  const steps = opts.times ? opts.times.length - 1 : (opts.steps ?? 100);
   if (!Number.isInteger(steps) || steps < 1) throw new InputError(`expected steps >= 1, got ${steps}`, `${where}.steps`);
+  const span0 = Math.abs(opts.to - opts.from);
+  const hUniform = (opts.to - opts.from) / steps;
+  // Without `times`: the equal-step grid, computed exactly as before (t = from + s h, constant h).
+  const grid = opts.times ? Array.from(opts.times) : Array.from({ length: steps + 1 }, (_, s) => (s === steps ? opts.to : opts.from + s * hUniform));
+  if (opts.times) {
+    const g = opts.times;
+    if (!(Math.abs(g[0] - opts.from) <= 1e-9 * span0 && Math.abs(g[steps] - opts.to) <= 1e-9 * span0)) {
+      throw new InputError(`expected the grid to run from ${opts.from} to ${opts.to}, got ${g[0]} ... ${g[steps]}`, `${where}.times`);
+    }
+    for (let s = 1; s <= steps; s++) {
+      if (!Number.isFinite(g[s]) || !((g[s] - g[s - 1]) * Math.sign(opts.to - opts.from) > 0)) throw new InputError(`expected a finite, strictly monotone grid, got ${g[s - 1]} then ${g[s]}`, `${where}.times[${s}]`);
+    }
+    grid[0] = opts.from;
+    grid[steps] = opts.to;
+  }
   const dir = Math.sign(opts.to - opts.from);
   const tEval = (opts.tEval ?? []).slice();
   for (const te of tEval) {
@@ -111,10 +133,10 @@ export async function integrateFlow(model: FlowModel, x0: Float32Array, n: numbe
   const tmp = new Float64Array(N);
   if (opts.solver !== 'dopri5') {
     // fixed steps, landing exactly on tEval points is not guaranteed: tEval must be on the grid
-    const h = (opts.to - opts.from) / steps;
     for (let s = 0; s < steps; s++) {
-      const t = opts.from + s * h;
-      if (opts.solver === 'euler') {
+      const t = grid[s];
+      const h = opts.times ? grid[s + 1] - t : hUniform;
+      if (opts.solver === 'euler' || (opts.solver === 'heun' && opts.finalEuler && s === steps - 1)) {
         await f(t, y, k[0]);
         energy += Math.abs(h) * meanSq(k[0]);
         for (let i = 0; i < N; i++) y[i] += h * k[0][i];
@@ -137,7 +159,7 @@ export async function integrateFlow(model: FlowModel, x0: Float32Array, n: numbe
       } else {
         throw new InputError(`unknown solver ${JSON.stringify(opts.solver)} (expected euler, heun, rk4 or dopri5)`, `${where}.solver`);
       }
-      record(s === steps - 1 ? opts.to : opts.from + (s + 1) * h);
+      record(grid[s + 1]);
     }
     if (nextEval < tEval.length) throw new InputError(`tEval value ${tEval[nextEval]} is not on the fixed-step grid`, `${where}.tEval`);
     return { x: Float32Array.from(y), path: opts.tEval ? path : undefined, nfe, acceptedSteps: steps, rejectedSteps: 0, pathEnergy: energy };

@@ -40,6 +40,8 @@ export interface TrainFlowModelOptions {
   schedule: Schedule;
   /** Options to rebuild the schedule with namedSchedule (stored in the model). */
   scheduleOptions?: Record<string, number>;
+  /** The schedule file `schedule` came from (stored in the model so that it can be rebuilt). */
+  scheduleFile?: Record<string, unknown>;
   coupling: Coupling;
   hidden: number[];
   steps: number;
@@ -216,6 +218,7 @@ export async function trainFlowModel(o: TrainFlowModelOptions): Promise<{ model:
       },
     };
     if (o.scheduleOptions) meta.scheduleOptions = o.scheduleOptions;
+    if (o.scheduleFile) meta.scheduleFile = o.scheduleFile;
     const model = await OnnxFlowModel.create(meta, ema ?? engine.getParams(), o.threads ?? 1);
     return { model, losses };
   } finally {

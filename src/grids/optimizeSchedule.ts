@@ -21,8 +21,9 @@ import { timeChangedSchedule } from '../schedules/timeChangedSchedule.ts';
 import { exact1dStudyContext, speed1d } from './exact1dStudy.ts';
 import { mixtureGridField } from './gridField.ts';
 import { GRID_NAMES, type GridResult, type GridStudyContext, gridStudy } from './gridStudy.ts';
-import { type GridSolverName, gridPlan } from './integrateGrid.ts';
+import { type GridPlan, type GridSolverName, gridPlan } from './integrateGrid.ts';
 import { sampledStudyContext } from './sampledStudy.ts';
+import { acceleration1d, accelerationClock, accelerationGrid, type GridDiagnostic, gridDiagnostic } from './stepDiagnostics1d.ts';
 
 /** Options of a study (the `optimize` block of a config; CLI flags override). */
 export interface OptimizeScheduleOptions {
@@ -85,6 +86,8 @@ export interface OptimizeScheduleResult {
   grids: GridResult[];
   sweep: { solver: GridSolverName; nfe: number[]; grids: { name: string; endpointError: number[]; w2: (number | null)[] }[] }[];
   curves: { t: number[]; v2: number[]; s: number[]; v2After: number[] };
+  /** Exact 1-D studies: why each grid errs where it does (src/grids/stepDiagnostics1d.ts), at the main NFE. */
+  diagnostics?: Diagnostics1d;
   /** The constant-speed schedule as a schedule file (null when the path has no named (m, sigma) schedule). */
   scheduleFile: Record<string, unknown> | null;
   notes: string[];
@@ -114,6 +117,17 @@ interface StudyMeta {
   w2DataNoise?: number;
   scheduleFile: Record<string, unknown> | null;
   notes: string[];
+  /** Exact 1-D: the step diagnostics of the main comparison. */
+  diagnose?: (grids: GridResult[], plan: GridPlan) => Promise<Diagnostics1d>;
+}
+
+/** Step diagnostics of an exact 1-D study. */
+export interface Diagnostics1d {
+  /** Acceleration A(t) = ||Du/Dt||_{L2(P_t)} at 101 times; Euler's local error is (h^2/2) Du/Dt. */
+  acceleration: { t: number[]; a: number[] };
+  /** The grid equidistributing Euler's local error (density sqrt(A)) at the main NFE. */
+  accelerationGrid: { times: number[]; endpointError: number; w2?: number };
+  grids: GridDiagnostic[];
 }
 
 /**
@@ -170,6 +184,7 @@ export async function runGridStudies(ctx: GridStudyContext & { timeChange: TimeC
     grids,
     sweep,
     curves: { t: ts, v2, s: ts, v2After },
+    ...(meta.diagnose ? { diagnostics: await meta.diagnose(grids, plan) } : {}),
     scheduleFile: meta.scheduleFile,
     notes: meta.notes,
     seconds: (performance.now() - t0) / 1000,
@@ -235,6 +250,15 @@ export async function optimizeSchedule(config: OptimizeScheduleConfig): Promise<
         w2Measure: 'W2 to the data q = P_0, exact 1-D quantile formula on the same nodes (the monotone coupling)',
         scheduleFile: schedule ? exportable(config, tc, provenance) : null,
         notes,
+        diagnose: async (grids, plan) => {
+          const at = Array.from({ length: 101 }, (_, i) => (tau * i) / 100);
+          const clock = accelerationClock(process);
+          return {
+            acceleration: { t: at, a: at.map((t) => acceleration1d(process, t)) },
+            accelerationGrid: await accelerationGrid(clock, plan.steps, plan, ctx.evaluate),
+            grids: grids.map((g) => gridDiagnostic(process, tc, g.name, g.times, plan)),
+          };
+        },
       },
       opts,
       t0,

@@ -31,6 +31,23 @@ function speedFigure(r: OptimizeScheduleResult): string {
   return vegaLiteToSvg(vl);
 }
 
+function accelerationFigure(r: OptimizeScheduleResult): string | null {
+  const d = r.diagnostics;
+  if (!d) return null;
+  return vegaLiteToSvg(
+    lineChartVegaLite({
+      title: 'Speed and acceleration along the path',
+      xLabel: 'time t (same units as tau)',
+      yLabel: 'v₂ (a.u./time), A (a.u./time²)',
+      series: [
+        { name: 'v₂(t): sets the thermodynamic length', x: r.curves.t, y: r.curves.v2 },
+        { name: 'A(t) = ‖Du/Dt‖: sets Euler\'s local error', x: d.acceleration.t, y: d.acceleration.a },
+      ],
+      xDomain: [0, r.tau],
+    }),
+  );
+}
+
 function gridsFigure(r: OptimizeScheduleResult): string {
   const values = r.grids.flatMap((g) => g.times.map((t) => ({ t, grid: g.name })));
   const names = r.grids.map((g) => g.name);
@@ -113,6 +130,30 @@ export function optimizeScheduleReport(r: OptimizeScheduleResult): OptimizeSched
   );
   const f2 = add('grids.png', gridsFigure(r));
   if (f2) md.push(markdownImage('grids on a time axis', f2), '');
+  const d = r.diagnostics;
+  if (d) {
+    md.push('## Where each grid errs (exact 1-D diagnostics)', '');
+    md.push(
+      "Per step: the thermodynamic length it covers, its local error (one step from the true marginal vs the exact flow) and its contribution to the final error (propagated to t = 0 by the exact flow; the contributions sum exactly to the final error). Cancellation = sum of the contributions' RMS / RMS of their sum (1: none). Euler's local error is (h²/2) Du/Dt: it follows the acceleration A(t), not the speed v2(t).",
+      '',
+    );
+    const f3 = add('acceleration.png', accelerationFigure(r));
+    if (f3) md.push(markdownImage('speed and acceleration', f3), '');
+    md.push(
+      `Grid equidistributing Euler's local error (step density ∝ √A): endpoint error ${fmt(d.accelerationGrid.endpointError)}${d.accelerationGrid.w2 === undefined ? '' : `, W2 ${fmt(d.accelerationGrid.w2)}`}.`,
+      '',
+    );
+    for (const g of d.grids) {
+      md.push(`**${g.name}** (cancellation ${fmt(g.cancellation, 3)}):`, '');
+      md.push(
+        markdownTable(
+          ['step', 'from t', 'to t', 'length ΔL', 'local error', 'contribution'],
+          g.steps.map((st, k) => [k + 1, fmt(st.from, 3), fmt(st.to, 3), fmt(st.length, 3), fmt(st.localError, 3), fmt(st.contribution, 3)]),
+        ),
+        '',
+      );
+    }
+  }
   r.sweep.forEach((s, k) => {
     md.push(`## Error vs NFE (${s.solver})`, '');
     const header = ['grid', ...s.nfe.map((n) => `NFE ${n}`)];

@@ -9,6 +9,7 @@
  *    where the data law is known, W2 to the data (exactly in 1-D);
  * 3. optionally the same for every NFE of a sweep (error vs NFE).
  */
+import { NumericalError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import { type GaussianMixture, sampleGaussianMixture } from '../data/gaussianMixture.ts';
 import { otProcess1d, scheduleProcess1d } from '../fields/exact1d.ts';
@@ -125,8 +126,8 @@ interface StudyMeta {
 export interface Diagnostics1d {
   /** Acceleration A(t) = ||Du/Dt||_{L2(P_t)} at 101 times; Euler's local error is (h^2/2) Du/Dt. */
   acceleration: { t: number[]; a: number[] };
-  /** The grid equidistributing Euler's local error (density sqrt(A)) at the main NFE. */
-  accelerationGrid: { times: number[]; endpointError: number; w2?: number };
+  /** The grid equidistributing Euler's local error (density sqrt(A)) at the main NFE (null when A = 0). */
+  accelerationGrid: { times: number[]; endpointError: number; w2?: number } | null;
   grids: GridDiagnostic[];
 }
 
@@ -252,10 +253,16 @@ export async function optimizeSchedule(config: OptimizeScheduleConfig): Promise<
         notes,
         diagnose: async (grids, plan) => {
           const at = Array.from({ length: 101 }, (_, i) => (tau * i) / 100);
-          const clock = accelerationClock(process);
+          let clock: TimeChange | null = null;
+          try {
+            clock = accelerationClock(process);
+          } catch (e) {
+            // A = 0 up to differencing noise (the OT protocol's straight constant-speed paths): no clock.
+            if (!(e instanceof NumericalError)) throw e;
+          }
           return {
             acceleration: { t: at, a: at.map((t) => acceleration1d(process, t)) },
-            accelerationGrid: await accelerationGrid(clock, plan.steps, plan, ctx.evaluate),
+            accelerationGrid: clock ? await accelerationGrid(clock, plan.steps, plan, ctx.evaluate) : null,
             grids: grids.map((g) => gridDiagnostic(process, tc, g.name, g.times, plan)),
           };
         },

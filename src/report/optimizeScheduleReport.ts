@@ -139,10 +139,8 @@ export function optimizeScheduleReport(r: OptimizeScheduleResult): OptimizeSched
     );
     const f3 = add('acceleration.png', accelerationFigure(r));
     if (f3) md.push(markdownImage('speed and acceleration', f3), '');
-    md.push(
-      `Grid equidistributing Euler's local error (step density ∝ √A): endpoint error ${fmt(d.accelerationGrid.endpointError)}${d.accelerationGrid.w2 === undefined ? '' : `, W2 ${fmt(d.accelerationGrid.w2)}`}.`,
-      '',
-    );
+    const ag = d.accelerationGrid;
+    if (ag) md.push(`Grid equidistributing Euler's local error (step density ∝ √A): endpoint error ${fmt(ag.endpointError)}${ag.w2 === undefined ? '' : `, W2 ${fmt(ag.w2)}`}.`, '');
     for (const g of d.grids) {
       md.push(`**${g.name}** (cancellation ${fmt(g.cancellation, 3)}):`, '');
       md.push(

@@ -80,7 +80,11 @@ function modelStudyInputs(model: FlowModel, o: { nOpt: number; nEval: number; se
   let scheduleBase: ModelStudyInputs['scheduleBase'];
   try {
     schedule = modelSchedule(model);
-    scheduleBase = { name: model.scheduleName, options: model.meta.scheduleOptions ?? {} };
+    const stored = model.meta.scheduleFile as { base?: { name: string; options?: Record<string, number> }; timeChange?: unknown } | undefined;
+    // A model trained on a schedule file: export relative to the file's base only if the file has no
+    // time change of its own (two time changes are not composed).
+    if (!stored) scheduleBase = { name: model.scheduleName, options: model.meta.scheduleOptions ?? {} };
+    else if (stored.base && !stored.timeChange) scheduleBase = { name: stored.base.name, options: stored.base.options ?? {} };
   } catch {
     schedule = null; // a schedule namedSchedule does not know: no EDM / log-SNR grids, no export
   }

@@ -3,6 +3,7 @@ import type { FlowModel } from '../nn/models/flowModel.ts';
 import type { NamedScheduleOptions } from '../schedules/namedSchedule.ts';
 import type { Schedule } from '../schedules/schedule.ts';
 import { scheduleFileJson } from '../schedules/scheduleFile.ts';
+import { speedOnNewClock } from '../schedules/timeChange.ts';
 import { modelGridField } from './gridField.ts';
 import { type OptimizeScheduleOptions, type OptimizeScheduleResult, runGridStudies } from './optimizeSchedule.ts';
 import { sampledStudyContext } from './sampledStudy.ts';
@@ -53,7 +54,7 @@ export async function optimizeScheduleForModel(model: FlowModel, inputs: ModelSt
       protocol: model.scheduleName,
       dim: model.dim,
       speedAt: (t) => tc.speedAt(t),
-      speedAfterAt: (s) => tc.speedAt(tc.timeAt(s)) * tc.rateAt(s),
+      speedAfterAt: (s) => speedOnNewClock(tc, s),
       errorMeasure: `RMS endpoint distance sqrt(mean |Phi_grid(x_i) - Phi_ref(x_i)|^2) over ${nEval} fresh source draws x_i, Phi_ref = dopri5 (rtol = atol = 1e-6) of the model's velocity`,
       w2Measure: inputs.data ? `W2 of the ${nEval} generated points to ${nEval} held-out data points (exact OT); w2DataNoise is the same between two held-out sets` : null,
       w2DataNoise: ctx.w2DataNoise,

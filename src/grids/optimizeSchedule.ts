@@ -17,7 +17,7 @@ import { scheduleMixtureField } from '../fields/scheduleMixtureField.ts';
 import { type NamedScheduleOptions, namedSchedule } from '../schedules/namedSchedule.ts';
 import type { Schedule } from '../schedules/schedule.ts';
 import { type ScheduleFile, scheduleFileJson } from '../schedules/scheduleFile.ts';
-import type { TimeChange } from '../schedules/timeChange.ts';
+import { speedOnNewClock, type TimeChange } from '../schedules/timeChange.ts';
 import { timeChangedSchedule } from '../schedules/timeChangedSchedule.ts';
 import { exact1dStudyContext, speed1d } from './exact1dStudy.ts';
 import { mixtureGridField } from './gridField.ts';
@@ -246,9 +246,9 @@ export async function optimizeSchedule(config: OptimizeScheduleConfig): Promise<
         dim: 1,
         speedAt: (t) => speed1d(process, t),
         // From the time-changed schedule's own velocity (independent of the table's speeds) when there is one.
-        speedAfterAt: (s) => (after ? speed1d(after, s) : speed1d(process, tc.timeAt(s)) * tc.rateAt(s)),
+        speedAfterAt: (s) => (after ? speed1d(after, s) : speedOnNewClock(tc, s, (t) => speed1d(process, t))),
         errorMeasure: ERROR_EXACT,
-        w2Measure: 'W2 to the data q = P_0, exact 1-D quantile formula on the same nodes (the monotone coupling)',
+        w2Measure: 'W2 to the data q = P_0 by the exact 1-D quantile formula (the monotone coupling), same adaptive quadrature',
         scheduleFile: schedule ? exportable(config, tc, provenance) : null,
         notes,
         diagnose: async (grids, plan) => {
@@ -304,7 +304,7 @@ export async function optimizeSchedule(config: OptimizeScheduleConfig): Promise<
       protocol,
       dim: data.dim,
       speedAt: (t) => tc.speedAt(t),
-      speedAfterAt: (x) => tc.speedAt(tc.timeAt(x)) * tc.rateAt(x),
+      speedAfterAt: (x) => speedOnNewClock(tc, x),
       errorMeasure: ERROR_SAMPLED(nEval, 'rtol 1e-11'),
       w2Measure: `W2 of the ${nEval} generated points to ${nEval} fresh data points (exact OT); w2DataNoise is the same between two data sets`,
       w2DataNoise: ctx.w2DataNoise,

@@ -292,3 +292,18 @@ function makeTimeChange(
     speedAt: (x) => evalAt(x).speed,
   };
 }
+
+/**
+ * Speed on the new clock, v2~(s) = v2(t(s)) dt/ds, with `speed` the original speed (default: the
+ * table's interpolated one). Where dt/ds is infinite (the speed vanishes at an end) the limit is
+ * taken 1e-9 tau inside [0, tau].
+ */
+export function speedOnNewClock(tc: TimeChange, s: number, speed: (t: number) => number = tc.speedAt): number {
+  let r = tc.rateAt(s);
+  let sc = s;
+  if (!Number.isFinite(r)) {
+    sc = s < 0.5 * tc.tau ? s + 1e-9 * tc.tau : s - 1e-9 * tc.tau;
+    r = tc.rateAt(sc);
+  }
+  return speed(tc.timeAt(sc)) * r;
+}

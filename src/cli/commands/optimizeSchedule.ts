@@ -64,6 +64,7 @@ function cliOptions(o: Record<string, unknown>): OptimizeScheduleOptions {
   if (seed !== undefined) out.seed = seed;
   const it = intOpt(o.maxIterations, '--max-iterations', 0);
   if (it !== undefined) out.maxIterations = it;
+  if (o.multiStart !== undefined) out.multiStart = o.multiStart === true;
   return out;
 }
 
@@ -160,6 +161,8 @@ export function register(program: Command): void {
     .option('--seed <s>', 'sampled fields: seed of every draw (default 0)')
     .option('--panels <n>', 'panels of the thermodynamic-length table (default 128 in 1-D, 48 sampled)')
     .option('--max-iterations <n>', 'Levenberg-Marquardt iterations of the grid optimiser')
+    .option('--multi-start', 'optimise from every standard grid, not only the best (default in 1-D)')
+    .option('--no-multi-start', 'optimise from the best standard grid only (default for sampled fields and models)')
     .option('--json', 'print the result as one JSON object')
     .addHelpText('after', '\nExit codes: 0 success, 1 internal error, 2 bad input, 3 a non-finite or unconverged result.')
     .action(async (o: Record<string, unknown>) => {

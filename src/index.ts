@@ -22,6 +22,9 @@ export * from './schedules/cosineSchedule.ts';
 export * from './schedules/customSchedule.ts';
 export * from './schedules/namedSchedule.ts';
 export * from './schedules/schedule.ts';
+export * from './schedules/scheduleFile.ts';
+export * from './schedules/timeChange.ts';
+export * from './schedules/timeChangedSchedule.ts';
 export * from './schedules/validateSchedule.ts';
 export * from './schedules/veSchedule.ts';
 export * from './schedules/vpLinearSchedule.ts';
@@ -106,3 +109,18 @@ export * from './report/charts.ts';
 export * from './report/markdown.ts';
 export * from './report/scatterChart.ts';
 export * from './report/vegaSvg.ts';
+
+// grids (schedule optimiser: step grids, grid studies, optimize-schedule)
+export * from './grids/exact1dStudy.ts';
+export * from './grids/gridField.ts';
+export * from './grids/gridFile.ts';
+export * from './grids/gridStudy.ts';
+export * from './grids/integrateGrid.ts';
+export * from './grids/modelStudy.ts';
+export * from './grids/normalScoreNodes.ts';
+export * from './grids/optimiseGrid.ts';
+export * from './grids/optimizeSchedule.ts';
+export * from './grids/sampledStudy.ts';
+export * from './grids/stepDiagnostics1d.ts';
+export * from './grids/stepGrids.ts';
+export * from './config/optimizeScheduleConfig.ts';

@@ -193,3 +193,26 @@ describe('grid optimiser', () => {
     for (const g of res) assert.equal(g.monotone, true, g.name);
   });
 });
+
+describe('sampled studies (n-D exact mixture field)', () => {
+  it('2-D mixture: valid grids, optimised never worse on the evaluation draw, finite c2 on the new clock', async () => {
+    const { runOptimizeScheduleConfig } = await import('../../src/config/optimizeScheduleConfig.ts');
+    const r = await runOptimizeScheduleConfig({
+      data: { kind: 'gaussian-mixture', means: [[-1, 0], [1, 0.5]], stds: [0.3, 0.4], weights: [0.4, 0.6] },
+      schedule: 'cosine',
+      optimize: { nfe: 4, solver: 'heun', optStarts: 60, evalStarts: 60, maxIterations: 4, panels: 8, seed: 3 },
+    });
+    assert.equal(r.dim, 2);
+    assert.ok(r.c2ConstantSpeed < r.c2);
+    // the new-clock speed is the table's (v2 t'(s) = L/tau by construction, limits at the ends): Simpson exact
+    expectClose(r.c2After, r.c2ConstantSpeed, { rtol: 1e-6 }, 'c2 after');
+    assert.ok((r.w2DataNoise as number) > 0);
+    for (const g of r.grids) {
+      assert.doesNotThrow(() => checkGrid(g.times, 1, g.name, 2));
+      assert.equal(g.w2Exact, false);
+    }
+    const opt = r.grids[r.grids.length - 1];
+    assert.ok(opt.endpointError <= Math.min(...r.grids.slice(0, -1).map((g) => g.endpointError)));
+    assert.ok(r.scheduleFile && (r.scheduleFile as { base: { name: string } }).base.name === 'cosine');
+  });
+});

@@ -2,26 +2,16 @@
  * The optimize-schedule config: a speed-accuracy config (data, schedule, tau, scheduleOptions; a
  * perturbation is accepted and ignored) plus an optional `optimize` block (docs/schedules.md).
  */
-import { describe } from '../core/check.ts';
+import { describe, jsonObject, rejectUnknownKeys } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
 import { GRID_SOLVERS, type GridSolverName } from '../grids/integrateGrid.ts';
 import { type OptimizeScheduleConfig, type OptimizeScheduleOptions, type OptimizeScheduleResult, optimizeSchedule } from '../grids/optimizeSchedule.ts';
-import { type NamedScheduleOptions, namedSchedule } from '../schedules/namedSchedule.ts';
+import { type NamedScheduleOptions, namedSchedule, parseNamedScheduleOptions } from '../schedules/namedSchedule.ts';
 import type { Schedule } from '../schedules/schedule.ts';
 import { parseScheduleFile, type ScheduleFile } from '../schedules/scheduleFile.ts';
 import { validateSchedule } from '../schedules/validateSchedule.ts';
 import { parseMixtureBlock } from './speedAccuracyConfig.ts';
 
-type Json = Record<string, unknown>;
-
-function obj(v: unknown, where: string): Json {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(`expected an object, got ${describe(v)}`, where);
-  return v as Json;
-}
-
-function known(o: Json, keys: readonly string[], where: string): void {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new InputError(`unknown key ${JSON.stringify(k)} (expected ${keys.join(', ')})`, where);
-}
 
 function int(v: unknown, where: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new InputError(`expected an integer in [${min}, ${max}], got ${describe(v)}`, where);
@@ -43,8 +33,8 @@ function solverName(v: unknown, where: string): GridSolverName {
  * @throws InputError with the JSON path of the first problem (NFE < 1, unknown solver, ...).
  */
 export function parseOptimizeOptions(v: unknown, where = 'config.optimize'): OptimizeScheduleOptions {
-  const o = obj(v, where);
-  known(o, ['nfe', 'solver', 'nfeSweep', 'sweepSolvers', 'panels', 'optStarts', 'evalStarts', 'seed', 'maxIterations', 'multiStart', 'edm'], where);
+  const o = jsonObject(v, where);
+  rejectUnknownKeys(o, ['nfe', 'solver', 'nfeSweep', 'sweepSolvers', 'panels', 'optStarts', 'evalStarts', 'seed', 'maxIterations', 'multiStart', 'edm'], where);
   const out: OptimizeScheduleOptions = {};
   if ('nfe' in o) out.nfe = int(o.nfe, `${where}.nfe`, 1, 4096);
   if ('solver' in o) out.solver = solverName(o.solver, `${where}.solver`);
@@ -66,8 +56,8 @@ export function parseOptimizeOptions(v: unknown, where = 'config.optimize'): Opt
     out.multiStart = o.multiStart;
   }
   if ('edm' in o) {
-    const e = obj(o.edm, `${where}.edm`);
-    known(e, ['rho', 'lambdaMin', 'lambdaMax'], `${where}.edm`);
+    const e = jsonObject(o.edm, `${where}.edm`);
+    rejectUnknownKeys(e, ['rho', 'lambdaMin', 'lambdaMax'], `${where}.edm`);
     out.edm = {};
     for (const k of ['rho', 'lambdaMin', 'lambdaMax'] as const) {
       if (!(k in e)) continue;
@@ -87,8 +77,8 @@ export function parseOptimizeOptions(v: unknown, where = 'config.optimize'): Opt
  * @throws InputError with the JSON path of the first problem.
  */
 export function parseOptimizeScheduleConfig(json: unknown, where = 'config'): OptimizeScheduleConfig {
-  const o = obj(json, where);
-  known(o, ['data', 'schedule', 'tau', 'scheduleOptions', 'perturbation', 'optimize'], where);
+  const o = jsonObject(json, where);
+  rejectUnknownKeys(o, ['data', 'schedule', 'tau', 'scheduleOptions', 'perturbation', 'optimize'], where);
   for (const k of ['data', 'schedule']) if (!(k in o)) throw new InputError(`missing key "${k}"`, where);
   const data = parseMixtureBlock(o.data, `${where}.data`);
   let tau = 1;
@@ -97,13 +87,7 @@ export function parseOptimizeScheduleConfig(json: unknown, where = 'config'): Op
     if (!(tau > 0)) throw new InputError(`expected tau > 0, got ${tau}`, `${where}.tau`);
   }
   let scheduleOptions: NamedScheduleOptions | undefined;
-  if ('scheduleOptions' in o) {
-    const so = obj(o.scheduleOptions, `${where}.scheduleOptions`);
-    const keys = ['betaMin', 'betaMax', 'sigmaMin', 'sigmaMax'] as const;
-    known(so, keys, `${where}.scheduleOptions`);
-    scheduleOptions = {};
-    for (const k of keys) if (k in so) scheduleOptions[k] = num(so[k], `${where}.scheduleOptions.${k}`);
-  }
+  if ('scheduleOptions' in o) scheduleOptions = parseNamedScheduleOptions(o.scheduleOptions, `${where}.scheduleOptions`);
   const options = 'optimize' in o ? parseOptimizeOptions(o.optimize, `${where}.optimize`) : {};
   let schedule: string | Schedule;
   let scheduleFile: ScheduleFile | undefined;

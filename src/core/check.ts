@@ -47,3 +47,17 @@ export function assertInteger(v: unknown, where: string, min = -Infinity, max = 
     throw new InputError(`expected an integer in [${min}, ${max}], got ${describe(v)}`, where);
   }
 }
+
+/**
+ * Assert that a parsed JSON value is a plain object (not null, not an array).
+ * @throws InputError `"<where>: expected an object, got array of length 2"`.
+ */
+export function jsonObject(v: unknown, where: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(`expected an object, got ${describe(v)}`, where);
+  return v as Record<string, unknown>;
+}
+
+/** @throws InputError naming the first key of `o` not in `keys` (and listing the expected ones). */
+export function rejectUnknownKeys(o: Record<string, unknown>, keys: readonly string[], where: string): void {
+  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new InputError(`unknown key ${JSON.stringify(k)} (expected ${keys.join(', ')})`, where);
+}

@@ -1,3 +1,4 @@
+import { describe, jsonObject, rejectUnknownKeys } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
 import { condOtSchedule } from './condOtSchedule.ts';
 import { cosineSchedule } from './cosineSchedule.ts';
@@ -39,4 +40,24 @@ export function namedSchedule(name: string, tau = 1, opts: NamedScheduleOptions 
     default:
       throw new InputError(`unknown schedule ${JSON.stringify(name)}, expected one of ${SCHEDULE_NAMES.join(', ')}`, 'schedule');
   }
+}
+
+/** Keys of {@link NamedScheduleOptions}. */
+export const SCHEDULE_OPTION_KEYS = ['betaMin', 'betaMax', 'sigmaMin', 'sigmaMax'] as const;
+
+/**
+ * Parse a JSON `scheduleOptions` object (`betaMin`, `betaMax`, `sigmaMin`, `sigmaMax`, all optional).
+ * @throws InputError on unknown keys or non-finite values, with the JSON path.
+ */
+export function parseNamedScheduleOptions(v: unknown, where: string): NamedScheduleOptions {
+  const o = jsonObject(v, where);
+  rejectUnknownKeys(o, SCHEDULE_OPTION_KEYS, where);
+  const out: NamedScheduleOptions = {};
+  for (const k of SCHEDULE_OPTION_KEYS) {
+    if (!(k in o)) continue;
+    const x = o[k];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new InputError(`expected a finite number, got ${describe(x)}`, `${where}.${k}`);
+    out[k] = x;
+  }
+  return out;
 }

@@ -12,9 +12,9 @@
  * `timeChange` may be omitted (the base schedule itself). `provenance` is free-form (how the table was
  * made: data, L, c2) and is not read back.
  */
-import { describe } from '../core/check.ts';
+import { describe, jsonObject, rejectUnknownKeys } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
-import { type NamedScheduleOptions, namedSchedule, SCHEDULE_NAMES } from './namedSchedule.ts';
+import { type NamedScheduleOptions, namedSchedule, parseNamedScheduleOptions, SCHEDULE_NAMES } from './namedSchedule.ts';
 import type { Schedule } from './schedule.ts';
 import { type TimeChange, timeChangeFromTable } from './timeChange.ts';
 import { timeChangedSchedule } from './timeChangedSchedule.ts';
@@ -33,16 +33,6 @@ export interface ScheduleFile {
   provenance?: Record<string, unknown>;
 }
 
-type Json = Record<string, unknown>;
-
-function obj(v: unknown, where: string): Json {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(`expected an object, got ${describe(v)}`, where);
-  return v as Json;
-}
-
-function known(o: Json, keys: readonly string[], where: string): void {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new InputError(`unknown key ${JSON.stringify(k)} (expected ${keys.join(', ')})`, where);
-}
 
 function numbers(v: unknown, where: string): number[] {
   if (!Array.isArray(v)) throw new InputError(`expected an array of numbers, got ${describe(v)}`, where);
@@ -59,37 +49,26 @@ function numbers(v: unknown, where: string): number[] {
  *   unknown base schedule, non-finite numbers, a table that does not span [0, tau] or is not monotone.
  */
 export function parseScheduleFile(json: unknown, where = 'schedule file'): { file: ScheduleFile; schedule: Schedule } {
-  const o = obj(json, where);
-  known(o, ['format', 'version', 'name', 'tau', 'base', 'timeChange', 'provenance'], where);
+  const o = jsonObject(json, where);
+  rejectUnknownKeys(o, ['format', 'version', 'name', 'tau', 'base', 'timeChange', 'provenance'], where);
   if (o.format !== SCHEDULE_FILE_FORMAT) throw new InputError(`expected "format": "${SCHEDULE_FILE_FORMAT}", got ${describe(o.format)}`, `${where}.format`);
   if (o.version !== 1) throw new InputError(`expected "version": 1, got ${describe(o.version)}`, `${where}.version`);
   const tau = o.tau;
   if (typeof tau !== 'number' || !(tau > 0) || !Number.isFinite(tau)) throw new InputError(`expected tau > 0 and finite, got ${describe(tau)}`, `${where}.tau`);
-  const b = obj(o.base, `${where}.base`);
-  known(b, ['name', 'options'], `${where}.base`);
+  const b = jsonObject(o.base, `${where}.base`);
+  rejectUnknownKeys(b, ['name', 'options'], `${where}.base`);
   if (typeof b.name !== 'string' || !(SCHEDULE_NAMES as readonly string[]).includes(b.name)) {
     throw new InputError(`expected one of ${SCHEDULE_NAMES.join(', ')}, got ${describe(b.name)}`, `${where}.base.name`);
   }
-  const options: NamedScheduleOptions = {};
-  if (b.options !== undefined) {
-    const so = obj(b.options, `${where}.base.options`);
-    const keys = ['betaMin', 'betaMax', 'sigmaMin', 'sigmaMax'] as const;
-    known(so, keys, `${where}.base.options`);
-    for (const k of keys) {
-      if (!(k in so)) continue;
-      const v = so[k];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`expected a finite number, got ${describe(v)}`, `${where}.base.options.${k}`);
-      options[k] = v;
-    }
-  }
+  const options: NamedScheduleOptions = b.options === undefined ? {} : parseNamedScheduleOptions(b.options, `${where}.base.options`);
   const name = o.name === undefined ? b.name : o.name;
   if (typeof name !== 'string' || name.length === 0) throw new InputError(`expected a non-empty string, got ${describe(name)}`, `${where}.name`);
   const base = namedSchedule(b.name, tau, options);
   const file: ScheduleFile = { name, tau, base: { name: b.name, options } };
   let schedule: Schedule = { ...base, name };
   if (o.timeChange !== undefined) {
-    const tcj = obj(o.timeChange, `${where}.timeChange`);
-    known(tcj, ['t', 'ell', 'speed'], `${where}.timeChange`);
+    const tcj = jsonObject(o.timeChange, `${where}.timeChange`);
+    rejectUnknownKeys(tcj, ['t', 'ell', 'speed'], `${where}.timeChange`);
     const table = {
       t: numbers(tcj.t, `${where}.timeChange.t`),
       ell: numbers(tcj.ell, `${where}.timeChange.ell`),
@@ -99,7 +78,7 @@ export function parseScheduleFile(json: unknown, where = 'schedule file'): { fil
     file.timeChange = table;
     schedule = timeChangedSchedule(base, tc, name);
   }
-  if (o.provenance !== undefined) file.provenance = obj(o.provenance, `${where}.provenance`);
+  if (o.provenance !== undefined) file.provenance = jsonObject(o.provenance, `${where}.provenance`);
   validateSchedule(schedule, where);
   return { file, schedule };
 }

@@ -222,19 +222,20 @@ function makeTimeChange(
       throw Err === InputError ? new InputError(msg, where) : new NumericalError(`${where}: ${msg}; use more panels`);
     }
   }
-  const panelOfTime = (x: number): number => {
+  /** The last panel j (0..n-2) with a[j] <= x, by bisection on the non-decreasing node values a. */
+  const panelOf = (a: Float64Array, x: number): number => {
     let lo = 0;
     let hi = n - 2;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (t[mid] <= x) lo = mid;
+      if (a[mid] <= x) lo = mid;
       else hi = mid - 1;
     }
     return lo;
   };
   const evalAt = (x: number) => {
     const xc = Math.min(Math.max(x, 0), tau);
-    const j = panelOfTime(xc);
+    const j = panelOf(t, xc);
     const h = t[j + 1] - t[j];
     const r = hermite(ell[j], ell[j + 1], h * speed[j], h * speed[j + 1], (xc - t[j]) / h);
     return { ell: r.v, speed: r.d / h };
@@ -242,14 +243,7 @@ function makeTimeChange(
   const timeAtLength = (target: number): number => {
     if (target <= 0) return 0;
     if (target >= L) return tau;
-    let lo = 0;
-    let hi = n - 2;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ell[mid] <= target) lo = mid;
-      else hi = mid - 1;
-    }
-    const j = lo;
+    const j = panelOf(ell, target);
     const h = t[j + 1] - t[j];
     const y0 = ell[j];
     const y1 = ell[j + 1];

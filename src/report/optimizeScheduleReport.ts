@@ -36,12 +36,12 @@ function accelerationFigure(r: OptimizeScheduleResult): string | null {
   if (!d) return null;
   return vegaLiteToSvg(
     lineChartVegaLite({
-      title: 'Speed and acceleration along the path',
+      title: 'Speed v₂ (sets the length) and acceleration A (sets Euler\'s error)',
       xLabel: 'time t (same units as tau)',
       yLabel: 'v₂ (a.u./time), A (a.u./time²)',
       series: [
-        { name: 'v₂(t): sets the thermodynamic length', x: r.curves.t, y: r.curves.v2 },
-        { name: 'A(t) = ‖Du/Dt‖: sets Euler\'s local error', x: d.acceleration.t, y: d.acceleration.a },
+        { name: 'v₂(t): speed', x: r.curves.t, y: r.curves.v2 },
+        { name: 'A(t) = ‖Du/Dt‖', x: d.acceleration.t, y: d.acceleration.a },
       ],
       xDomain: [0, r.tau],
     }),

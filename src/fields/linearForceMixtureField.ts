@@ -102,8 +102,11 @@ interface Prepared {
   /** The covariance layout of the V_k. */
   layout: ComponentMatrices;
   kernel: MixtureKernel | null;
-  /** Isotropic fast path (scalar layout, force form, no divergence): the a/b/c kernel. */
-  iso: ReturnType<typeof isotropicGaussianSum> | null;
+  /**
+   * Isotropic fast path (scalar layout, no divergence): the a/b/c kernel, plus the per-component
+   * values [h_k, g_k] of the posterior form (null for the force form).
+   */
+  iso: { sum: ReturnType<typeof isotropicGaussianSum>; values: Float64Array | null } | null;
 }
 
 /**
@@ -211,7 +214,22 @@ export function linearForceMixtureField(process: LinearForceProcess, data: Mixtu
       } else {
         kernel = { ...base, force: { A: process.forceMatrix(t), b: process.forceOffset(t), T: process.temperature(t) } };
       }
-      if (layout.kind === 'scalar' && !posteriorForm) iso = isotropicGaussianSum(means, variances, data.weights, dim, 'field.components');
+      if (layout.kind === 'scalar') {
+        const sum = isotropicGaussianSum(means, variances, data.weights, dim, 'field.components');
+        // posterior form on the a/b/c kernel: nu = sum_k r_k (h_k + g_k x) with g_k = q_k / v_k and
+        // h_k = c_k - g_k a_k, i.e. the posterior average of the k x (dim + 1) values [h_k, g_k]
+        let values: Float64Array | null = null;
+        if (kernel.posterior) {
+          values = new Float64Array(k * (dim + 1));
+          const q = (kernel.posterior.q as { values: Float64Array }).values;
+          for (let j = 0; j < k; j++) {
+            const g = q[j] / variances[j];
+            for (let d = 0; d < dim; d++) values[j * (dim + 1) + d] = kernel.posterior.offsets[j * dim + d] - g * means[j * dim + d];
+            values[j * (dim + 1) + dim] = g;
+          }
+        }
+        iso = { sum, values };
+      }
     }
     cache = { comps, layout, kernel, iso };
     cacheT = t;
@@ -287,9 +305,19 @@ export function linearForceMixtureField(process: LinearForceProcess, data: Mixtu
     checkX(x, n);
     const p = kernelAt(t);
     if (p.iso && !out.divergence) {
-      // isotropic fast path (a/b/c kernel), force form
+      // isotropic fast path (a/b/c kernel)
+      const { sum, values } = p.iso;
+      if (values && out.velocity) {
+        const avg = new Float64Array(n * (dim + 1));
+        evaluateGaussianSum(sum, x, n, { score: out.score, logDensity: out.logDensity, average: avg, values, dv: dim + 1 });
+        for (let i = 0; i < n; i++) {
+          const g = avg[i * (dim + 1) + dim];
+          for (let d = 0; d < dim; d++) out.velocity[i * dim + d] = avg[i * (dim + 1) + d] + g * x[i * dim + d];
+        }
+        return;
+      }
       const score = out.score ?? (out.velocity ? new Float64Array(n * dim) : undefined);
-      evaluateGaussianSum(p.iso, x, n, { score, logDensity: out.logDensity });
+      evaluateGaussianSum(sum, x, n, { score, logDensity: out.logDensity });
       if (out.velocity) forceVelocity(p.kernel!.force!, x, n, score!, out.velocity, dim);
       return;
     }

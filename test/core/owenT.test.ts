@@ -5,14 +5,14 @@ import { expectClose } from '../support/expectClose.ts';
 
 // 40-digit mpmath quadrature of the defining integral (computed outside the repository)
 const REFERENCE: [number, number, number][] = [
-  [0.5, 0.3, 0.040786707344250106025],
-  [1, 1, 0.066741882165700966623],
-  [2, 1.5, 0.011365119947351738986],
-  [0.1, 10, 0.22679969643349899416],
-  [3, 0.7, 0.00065910752010290980835],
-  [5, 100, 1.4332578593959695584e-7],
-  [7, 0.2, 5.4162854680635380195e-13],
-  [12, 1, 8.8824105603883958221e-34],
+  [0.5, 0.3, 0.040786707344250106],
+  [1, 1, 0.06674188216570097],
+  [2, 1.5, 0.011365119947351739],
+  [0.1, 10, 0.22679969643349898],
+  [3, 0.7, 0.0006591075201029098],
+  [5, 100, 1.4332578593959696e-07],
+  [7, 0.2, 5.416285468063538e-13],
+  [12, 1, 8.882410560388395e-34],
 ];
 
 test('owenT matches 40-digit references (Gauss-Legendre for |a| <= 1, the identity beyond)', () => {
@@ -21,7 +21,7 @@ test('owenT matches 40-digit references (Gauss-Legendre for |a| <= 1, the identi
     expectClose(owenT(h, a), want, { atol: 1e-16, rtol: 1e-12 }, `T(${h}, ${a})`);
     expectClose(owenT(-h, -a), -want, { atol: 1e-16, rtol: 1e-12 }, `T(${-h}, ${-a}) (even in h, odd in a)`);
   }
-  expectClose(owenT(1.5, Infinity), 0.033403600634429033002, { atol: 1e-17, rtol: 1e-13 }, 'T(h, inf) = Q(h)/2');
+  expectClose(owenT(1.5, Infinity), 0.033403600634429036, { atol: 1e-17, rtol: 1e-13 }, 'T(h, inf) = Q(h)/2');
   expectClose(owenT(0, 2), Math.atan(2) / (2 * Math.PI), { rtol: 1e-15 }, 'T(0, a) = atan(a)/2pi');
 });
 

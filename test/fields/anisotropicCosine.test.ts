@@ -89,5 +89,5 @@ test('anisotropic cosine: D0 by grid quadrature of the exact P_t equals the clos
     }
     expectClose(s * h * h - 1, want, { rtol: 1e-10 }, `D0 at t=${t}`);
   }
-  expectClose(gaussianChiSquare(a, [1, 1]), 0.35153399107987566, { rtol: 1e-14 }, 'mpmath value at t = tau');
+  expectClose(gaussianChiSquare(a, [1, 1]), 0.35153399107987565, { rtol: 1e-14 }, 'mpmath value at t = tau');
 });

@@ -218,3 +218,19 @@ export function choleskyFactors(covariances: Float64Array, k: number, dim: numbe
   }
   return out;
 }
+
+/**
+ * The mixture of a config block `{means, stds | covariances, weights}`: exactly one of `stds`
+ * (isotropic components) and `covariances` (d x d per component) must be present.
+ * @throws InputError naming the JSON path (both or neither given, plus every check of
+ *   {@link makeGaussianMixture} / {@link makeGaussianMixtureWithCovariances}).
+ */
+export function gaussianMixtureFromBlock(o: Record<string, unknown>, where: string): GaussianMixture {
+  for (const key of ['means', 'weights']) if (!(key in o)) throw new InputError(`missing key "${key}"`, where);
+  const hasStds = 'stds' in o;
+  if (hasStds === 'covariances' in o) {
+    throw new InputError(`expected exactly one of "stds" (isotropic components) and "covariances" (full d x d matrices), got ${hasStds ? 'both' : 'neither'}`, where);
+  }
+  if (hasStds) return makeGaussianMixture(o.means as number[][], o.stds as number[], o.weights as number[], where);
+  return makeGaussianMixtureWithCovariances(o.means as number[][], o.covariances as number[][][], o.weights as number[], where);
+}

@@ -244,7 +244,7 @@ function parseLinearProcess(p: Json, dim: number, where: string): LinearProcessS
   const A: number[] = [];
   (p.A as unknown[]).forEach((row, i) => {
     if (!Array.isArray(row) || row.length !== dim) throw new InputError(`expected ${dim} entries, got ${describe(row)}`, `${where}.A[${i}]`);
-    row.forEach((v, j) => A.push(finite(v, `${where}.A[${i}][${j}]`)));
+    for (let j = 0; j < dim; j++) A.push(finite(row[j], `${where}.A[${i}][${j}]`));
   });
   let b = new Array<number>(dim).fill(0);
   if ('b' in p) {

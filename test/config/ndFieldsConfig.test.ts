@@ -61,7 +61,7 @@ test('otMethod: semi-discrete by default in 2-D (exact flow from tMin > 0), kern
   assert.equal(c.otMethod, 'semi-discrete');
   const r = runSpeedAccuracyNd(c);
   assert.ok(Number.isFinite(r.eta) && Number.isFinite(r.c2), `${r.eta} ${r.c2}`);
-  assert.ok(r.settings.tMin > 0);
+  assert.ok(Number(r.settings.tMin) > 0);
   assert.equal(parseSpeedAccuracyNdConfig({ ...base, otMethod: 'kernel' }).otMethod, 'kernel');
   const three = { ...base, data: { kind: 'points', rows: [[0, 0, 0], [1, 0, 1]] }, perturbation: { kind: 'normal', mean: [0, 0, 0], std: 0.7 } };
   assert.equal(parseSpeedAccuracyNdConfig(three).otMethod, 'kernel');

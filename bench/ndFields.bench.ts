@@ -96,3 +96,30 @@ for (const d of [2, 3, 8]) {
   const r = await timeIt(() => f.evaluate(0.5, x.data, n, out), { warmup: 1, repeats: 3 });
   emit({ name: `full-covariance velocity+divergence d=${d} k=${k}`, size: n, seconds: r.seconds, cpuSeconds: r.cpuSeconds, throughput: (n * k) / r.cpuSeconds });
 }
+
+// semi-discrete OT (Gaussian -> Swiss-roll cloud): solve time, and velocity evaluation vs the kernel field
+{
+  const { semiDiscreteOtField } = await import('../src/fields/semiDiscreteOtField.ts');
+  const { otDisplacementField } = await import('../src/fields/otDisplacementField.ts');
+  for (const size of [300, 1000, 3000]) {
+    const data = swissRoll(size, new Rng(1));
+    let f: ReturnType<typeof semiDiscreteOtField> | null = null;
+    const r = await timeIt(() => (f = semiDiscreteOtField(data, { mean: [0, 0], std: 1 }, 1)), { warmup: 0, repeats: 1 });
+    emit({ name: 'semiDiscreteOt2d solve', size, seconds: r.seconds, cpuSeconds: r.cpuSeconds, throughput: size / r.cpuSeconds, iterations: f!.plan.iterations, relativeMassError: f!.plan.relativeMassError });
+    if (size !== 1000) continue;
+    const q = f!.sample(0.5, size, rng);
+    const out = new Float64Array(2 * size);
+    const target = { data: new Float64Array(2 * size).map(() => rng.normal()), n: size, dim: 2 };
+    const k = otDisplacementField(data, target, 1);
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      a.push((await timeIt(() => f!.velocity(0.5, q.data, size, out), { warmup: 1, repeats: 1 })).cpuSeconds);
+      b.push((await timeIt(() => k.velocity(0.5, q.data, size, out), { warmup: 1, repeats: 1 })).cpuSeconds);
+    }
+    a.sort();
+    b.sort();
+    emit({ name: 'OT velocity semi-discrete (power-cell lookup)', size, seconds: a[1], cpuSeconds: a[1], throughput: size / a[1] });
+    emit({ name: 'OT velocity kernel (Eq. G19)', size, seconds: b[1], cpuSeconds: b[1], throughput: size / b[1] });
+  }
+}

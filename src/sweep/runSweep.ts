@@ -11,6 +11,7 @@ import {
   readPlan,
   releaseClaim,
   resultPath,
+  retireClaimant,
   type SweepTask,
   touchClaims,
   tryClaim,
@@ -218,6 +219,7 @@ export async function runSweep(dir: string, opts: RunSweepOptions): Promise<RunS
     clearInterval(heartbeat);
     opts.signal?.removeEventListener('abort', onAbort);
     for (const id of held) releaseClaim(dir, id, me);
+    retireClaimant(me);
     await pool?.destroy();
   }
   out.seconds = (performance.now() - t0) / 1000;

@@ -166,9 +166,19 @@ export interface Claimant {
   token: string;
 }
 
-/** This process as a claimant (a fresh token per runner). */
+/** Tokens of the runners alive in this process (several may run at once through the library). */
+const liveTokens = new Set<string>();
+
+/** This process as a claimant (a fresh token per runner); {@link retireClaimant} when the runner ends. */
 export function newClaimant(): Claimant {
-  return { host: hostname(), pid: process.pid, token: randomBytes(8).toString('hex') };
+  const token = randomBytes(8).toString('hex');
+  liveTokens.add(token);
+  return { host: hostname(), pid: process.pid, token };
+}
+
+/** The runner of `me` has ended: claims still carrying its token count as abandoned. */
+export function retireClaimant(me: Claimant): void {
+  liveTokens.delete(me.token);
 }
 
 function alive(pid: number): boolean {
@@ -181,14 +191,15 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Is a claim abandoned? On this host: its process is gone (or it is this process under another
- * token, e.g. a restarted container reusing the pid). On another host: it was not refreshed for
+ * Is a claim abandoned? On this host: its process is gone (or it has this process's pid under a
+ * token no runner here holds: a restarted container reusing the pid). On another host: it was not refreshed for
  * `staleMs` (runners refresh their claims every few seconds).
  */
 export function claimIsStale(claim: Claimant | undefined, mtimeMs: number, me: Claimant, staleMs: number, now = Date.now()): boolean {
   if (!claim || typeof claim.pid !== 'number') return now - mtimeMs > staleMs;
   if (claim.host === me.host) {
-    if (claim.pid === me.pid) return claim.token !== me.token;
+    // our own pid under a token no runner of this process holds: left by an earlier process that had this pid
+    if (claim.pid === me.pid) return claim.token !== me.token && !liveTokens.has(claim.token);
     return !alive(claim.pid);
   }
   return now - mtimeMs > staleMs;
@@ -262,6 +273,7 @@ export function sweepStatus(dir: string, plan: SweepPlan, staleMs: number): Swee
     } else s.pending++;
   }
   s.foreign = [...done].filter((id) => !known.has(id)).sort();
+  retireClaimant(me);
   return s;
 }
 

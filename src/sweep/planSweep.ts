@@ -27,7 +27,7 @@ export interface PlanOutcome {
  */
 export function planSweep(sweepFile: string, outDir: string): PlanOutcome {
   const sweepPath = resolve(sweepFile);
-  const spec = parseSweepSpec(readJsonFile(sweepPath), sweepFile);
+  const spec = parseSweepSpec(readJsonFile(sweepPath), `${sweepFile}: sweep`);
   const command = sweepCommand(spec.command, `${sweepFile}: command`);
   let base: Record<string, unknown>;
   let configFile: string | null = null;

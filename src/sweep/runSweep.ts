@@ -194,7 +194,7 @@ export async function runSweep(dir: string, opts: RunSweepOptions): Promise<RunS
       } catch (e) {
         reason = aborted ? 'run aborted' : oneLineError(e);
       }
-      const run = { ...result?.run, wallSeconds: (performance.now() - w0) / 1000, host, pool: pool ? poolKind : 'in-process' };
+      const run = { ...result?.run, wallSeconds: (performance.now() - w0) / 1000, host, pool: pool ? poolKind : 'in-process', shard: `${shard.index}/${shard.count}` };
       const head = `{"command":${JSON.stringify(plan.command)},"id":${JSON.stringify(task.id)},"index":${task.index},"params":${JSON.stringify(task.params)}`;
       if (result?.ok) {
         publishExclusive(resultPath(dir, task.id), `${head},"result":${result.resultJson},"run":${JSON.stringify(run)}}\n`);

@@ -8,27 +8,9 @@ import { planSweep } from '../../src/sweep/planSweep.ts';
 import { runSweep } from '../../src/sweep/runSweep.ts';
 import { failurePath, readSweepJson, resultPath, type TaskFailureFile } from '../../src/sweep/sweepFolder.ts';
 import { stableJson } from '../../src/sweep/stableJson.ts';
-import { TEST_SETUP } from './fixtures/testCommands.ts';
+import { TEST_SETUP, TINY_SWISS_ROLL } from './fixtures/testCommands.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'thermodiff-sweep-'));
-
-/** A tiny n-D speed-accuracy sweep (Swiss roll, Eq. 99 force): 6 tasks of ~0.05 s CPU each. */
-export const TINY_SWISS_ROLL = {
-  command: 'speed-accuracy',
-  config: {
-    data: { kind: 'swiss-roll', n: 20, noise: 0.1, seed: 1 },
-    process: { kind: 'swiss-roll-force', h: 1.1, g: 3, Tfin: 0.5 },
-    tau: 3,
-    perturbation: { kind: 'normal', mean: [0, 0], std: 0.9 },
-    particles: 20,
-    steps: 4,
-    w1Times: 2,
-    splitTimes: 2,
-    seed: 1,
-  },
-  grid: { 'process.g': [0, 3], 'data.seed': [1, 2, 3] },
-  merge: { over: ['data.seed'] },
-};
 
 function planned(sweep: unknown): string {
   const d = tmp();

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
-import { makeDirs, readJsonFile, writeFileAtomic } from '../cli/io.ts';
+import { makeDirs, readJsonFile, writeFileAtomic } from '../io/files.ts';
 import { hashJson, PLAN_FILE, publishExclusive, readPlan, type SweepPlan, type SweepTask, taskId } from './sweepFolder.ts';
 import { sweepCommand } from './sweepRegistry.ts';
 import { describeParams, expandGrid, parseSweepSpec } from './sweepSpec.ts';

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { Tinypool } from 'tinypool';
-import { writeFileAtomic } from '../cli/io.ts';
+import { writeFileAtomic } from '../io/files.ts';
 import { shardTasks } from './shard.ts';
 import {
   failurePath,

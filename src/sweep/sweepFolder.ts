@@ -14,7 +14,7 @@ import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, st
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
-import { makeDirs, writeFileAtomic } from '../cli/io.ts';
+import { makeDirs, writeFileAtomic } from '../io/files.ts';
 import type { SweepFigure } from './sweepSpec.ts';
 import { reviveNonFinite, stableJson } from './stableJson.ts';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cli/io.ts';
+import { writeFileAtomic } from '../io/files.ts';
 import { errorBarChart } from '../report/errorBarChart.ts';
 import { fmt, markdownImage, markdownTable } from '../report/markdown.ts';
 import { svgToPng } from '../report/png.ts';

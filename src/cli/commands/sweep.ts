@@ -17,7 +17,7 @@ import { rowsToCsv } from '../../sweep/sweepRows.ts';
 import { describeParams, type SweepFigure } from '../../sweep/sweepSpec.ts';
 import { nonFiniteReplacer } from '../../sweep/stableJson.ts';
 import { UsageError } from '../errors.ts';
-import { writeFileAtomic } from '../io.ts';
+import { writeFileAtomic } from '../../io/files.ts';
 import { createProgress } from '../progress.ts';
 import { SWEEP_SETUP } from '../sweepable/index.ts';
 

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { NumericalError } from '../../core/errors.ts';
 import type { SweepCommand } from '../../sweep/sweepRegistry.ts';
-import { parseSpeedAccuracyConfig, speedAccuracy1d } from '../../thermo/speedAccuracy1d.ts';
-import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../thermo/speedAccuracyNdConfig.ts';
-import { speedAccuracyNdJson } from '../../thermo/speedAccuracyNdReport.ts';
+import { parseSpeedAccuracyConfig } from '../../config/speedAccuracyConfig.ts';
+import { speedAccuracy1d } from '../../thermo/speedAccuracy1d.ts';
+import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../config/speedAccuracyNdConfig.ts';
+import { speedAccuracyNdJson } from '../../report/speedAccuracyNdReport.ts';
 import { speedAccuracyJson } from '../commands/speedAccuracy.ts';
-import { readFileChecked } from '../io.ts';
+import { readFileChecked } from '../../io/files.ts';
 
 function parse(config: unknown, baseDir: string) {
   if (isNdSpeedAccuracyConfig(config)) {

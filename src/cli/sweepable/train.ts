@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { describe } from '../../core/check.ts';
 import { InputError } from '../../core/errors.ts';
-import { parseTrainConfig } from '../../nn/trainConfig.ts';
+import { parseTrainConfig } from '../../config/trainConfig.ts';
 import type { SweepCommand } from '../../sweep/sweepRegistry.ts';
 
 /** Evaluation settings of a train task (the defaults of `thermodiff evaluate`). */
@@ -69,9 +69,9 @@ export const trainSweep: SweepCommand = {
       model: join(r.out, 'model'),
     };
     if (evaluate) {
-      const { loadFlowModel } = await import('../../nn/loadFlowModel.ts');
+      const { loadFlowModel } = await import('../../nn/models/loadFlowModel.ts');
       const { evaluateModel } = await import('../commands/evaluate.ts');
-      const { writeFileAtomic } = await import('../io.ts');
+      const { writeFileAtomic } = await import('../../io/files.ts');
       const model = await loadFlowModel(join(r.out, 'model'), { threads: cfg.threads });
       const ev = await evaluateModel(model, { ...evaluate, where: 'model' });
       writeFileAtomic(join(r.out, 'model', 'evaluation.json'), JSON.stringify(ev, null, 2));

@@ -106,3 +106,12 @@ export * from './report/charts.ts';
 export * from './report/markdown.ts';
 export * from './report/scatterChart.ts';
 export * from './report/vegaSvg.ts';
+
+// sweep (pure parts: sweep files, grids, shards, the command registry, summaries)
+export * from './sweep/dottedPath.ts';
+export * from './sweep/shard.ts';
+export * from './sweep/stableJson.ts';
+export * from './sweep/sweepRegistry.ts';
+export * from './sweep/sweepRows.ts';
+export * from './sweep/sweepSpec.ts';
+export * from './report/errorBarChart.ts';

@@ -6,6 +6,7 @@ import { register as sample } from './sample.ts';
 import { register as evaluate } from './evaluate.ts';
 import { register as bench } from './bench.ts';
 import { register as reproduce } from './reproduce.ts';
+import { register as sweep } from './sweep.ts';
 
 /** Every CLI command registers itself here (one import + one entry per command). */
-export const commands: Array<(program: Command) => void> = [ot, speedAccuracy, train, sample, evaluate, bench, reproduce];
+export const commands: Array<(program: Command) => void> = [ot, speedAccuracy, train, sample, evaluate, bench, reproduce, sweep];

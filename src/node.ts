@@ -20,6 +20,7 @@ export * from './nn/train/trainFlowModel.ts';
 
 // report
 export * from './report/png.ts';
+export * from './report/lossCurvePng.ts';
 
 // experiments
 export * from './experiments/experiment.ts';

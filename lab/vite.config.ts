@@ -13,6 +13,8 @@ export default defineConfig({
     target: 'es2022',
     // vega + vega-lite are one ~1 MB chunk by design (docs/lab.md gives the sizes)
     chunkSizeWarningLimit: 1500,
+    // no "plugins took N s" notes: on a loaded shared machine they are noise in test output
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   worker: {
     format: 'es',

@@ -5,6 +5,7 @@
  */
 import embed, { type Result } from 'vega-embed';
 import { barChartVegaLite, type LineSeries, lineChartVegaLite, type SpeedAccuracyResult } from '../../src/index.ts';
+import type { CompareRow } from './protocol.ts';
 
 type Spec = Record<string, unknown> & { encoding?: Record<string, Record<string, unknown>>; config?: Record<string, unknown> };
 
@@ -122,6 +123,28 @@ export async function renderCharts(r: SpeedAccuracyResult, els: { bars: HTMLElem
     fig.className = 'chart density';
     els.densities.appendChild(fig);
   }
-  specs.forEach((s, k) => jobs.push(show(els.densities.children[k] as HTMLElement, s)));
+  for (const [k, s] of specs.entries()) jobs.push(show(els.densities.children[k] as HTMLElement, s));
   await Promise.all(jobs);
+}
+
+/** eta, c1, c2 of every protocol as grouped bars on a log axis (Fig. 6 b-e, top right). */
+export async function renderCompare(rows: CompareRow[], el: HTMLElement): Promise<void> {
+  if (rows.length === 0) return;
+  const spec = barChartVegaLite({
+    yLabel: 'value (a.u., log scale)',
+    categories: rows.map((r) => r.protocol),
+    series: [
+      { name: 'η', values: rows.map((r) => r.eta) },
+      { name: 'c₁', values: rows.map((r) => r.c1) },
+      { name: 'c₂', values: rows.map((r) => r.c2) },
+    ],
+    logY: true,
+  });
+  const s = forPage(spec, `Grouped bar chart of eta, c1 and c2 for the protocols ${rows.map((r) => r.protocol).join(', ')} (log scale).`, 220);
+  s.encoding!.color = {
+    ...s.encoding!.color,
+    scale: { domain: BAR_NAMES, range: ['#59a14f', '#4e79a7', '#f28e2b'] },
+    legend: { orient: 'bottom', direction: 'horizontal' },
+  };
+  await show(el, s);
 }

@@ -3,8 +3,8 @@
  * when a new run supersedes a running one), numbers and charts.
  */
 import { InputError, parseSpeedAccuracyConfig, type SpeedAccuracyResult } from '../../src/index.ts';
-import { renderCharts } from './charts.ts';
-import type { RunRequest, WorkerMessage } from './protocol.ts';
+import { renderCharts, renderCompare } from './charts.ts';
+import type { CompareRow, RunRequest, WorkerMessage } from './protocol.ts';
 import {
   type ComponentRow,
   configFromState,
@@ -15,8 +15,10 @@ import {
   fieldLabel,
   type LabState,
   normaliseWeights,
+  parseNumber,
   PERTURBATION_DEFAULTS,
   type PerturbationKind,
+  SCHEDULES,
   type ScheduleChoice,
   stripWhere,
 } from './state.ts';
@@ -185,6 +187,8 @@ let running = false;
 let runId = 0;
 let pendingConfig: Record<string, unknown> | null = null;
 let firstResult = true;
+/** Completed runs, exposed as data-run on #results so a test can wait for the next result. */
+let completed = 0;
 
 function newWorker(): Worker {
   const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'thermodiff-compute' });
@@ -214,12 +218,100 @@ function run(config: Record<string, unknown>): void {
   running = true;
   pendingConfig = config;
   setStatus('running', 'Computing…');
-  const req: RunRequest = { id: runId, config };
+  const req: RunRequest = { id: runId, kind: 'run', config };
   worker.postMessage(req);
 }
 
+// ---------- protocol comparison (a second worker, so it never delays the main run) ----------
+
+let compareWorker: Worker | null = null;
+let compareBusy = false;
+let compareId = 0;
+let shownCompareKey = '';
+let pendingCompareKey = '';
+
+/** The config of each protocol for the current data, tau and start (vp-linear/ve options from the form when valid). */
+function compareConfigs(config: Record<string, unknown>): Record<string, unknown>[] {
+  const opts = (a: string, b: string, ka: string, kb: string) => {
+    const va = parseNumber(a);
+    const vb = parseNumber(b);
+    return va === null || vb === null ? undefined : { [ka]: va, [kb]: vb };
+  };
+  return SCHEDULES.map((schedule) => {
+    const { scheduleOptions: _, ...rest } = config;
+    const c: Record<string, unknown> = { ...rest, schedule };
+    const o =
+      schedule === 'vp-linear'
+        ? opts(state.betaMin, state.betaMax, 'betaMin', 'betaMax')
+        : schedule === 've'
+          ? opts(state.sigmaMin, state.sigmaMax, 'sigmaMin', 'sigmaMax')
+          : undefined;
+    if (o) c.scheduleOptions = o;
+    return c;
+  });
+}
+
+function compare(config: Record<string, unknown>): void {
+  const configs = compareConfigs(config);
+  const key = JSON.stringify(configs);
+  if (key === shownCompareKey || (compareBusy && key === pendingCompareKey)) return;
+  if (compareBusy && compareWorker) {
+    compareWorker.terminate();
+    compareWorker = null;
+  }
+  if (!compareWorker) {
+    compareWorker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'thermodiff-compare' });
+    compareWorker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+      const m = e.data;
+      if (m.kind !== 'compare' || m.id !== compareId) return;
+      compareBusy = false;
+      shownCompareKey = pendingCompareKey;
+      showCompare(m.rows, m.ms).catch((err: unknown) => {
+        $('compare-status').textContent = `Could not draw the comparison: ${err instanceof Error ? err.message : String(err)}`;
+      });
+    };
+  }
+  compareId += 1;
+  compareBusy = true;
+  pendingCompareKey = key;
+  $('compare').dataset.state = 'running';
+  $('compare-status').textContent = 'Computing all protocols…';
+  const req: RunRequest = { id: compareId, kind: 'compare', configs };
+  compareWorker.postMessage(req);
+}
+
+async function showCompare(rows: CompareRow[], ms: number): Promise<void> {
+  const tbody = $('compare-table').querySelector('tbody') as HTMLElement;
+  tbody.replaceChildren();
+  for (const r of rows) {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = r.protocol;
+    tr.appendChild(th);
+    if (r.error) {
+      const td = document.createElement('td');
+      td.colSpan = 3;
+      td.textContent = r.error;
+      tr.appendChild(td);
+    } else {
+      for (const [k, v] of [['eta', r.eta], ['c1', r.c1], ['c2', r.c2]] as const) {
+        const td = document.createElement('td');
+        td.textContent = fmt(v);
+        td.dataset.value = String(v);
+        td.dataset.key = k;
+        tr.appendChild(td);
+      }
+    }
+    tbody.appendChild(tr);
+  }
+  await renderCompare(rows.filter((r) => !r.error), $('chart-compare'));
+  $('compare').dataset.state = 'done';
+  $('compare-status').textContent = `All ${rows.length} protocols computed in ${(ms / 1000).toFixed(2)} s (second Web Worker).`;
+}
+
 function onWorkerMessage(m: WorkerMessage): void {
-  if (m.id !== runId) return;
+  if (m.id !== runId || m.kind === 'compare') return;
   if (m.kind === 'progress') {
     setStatus('running', `Computing… ${Math.round((100 * m.done) / m.total)}% of ${m.total} time points`);
     return;
@@ -235,6 +327,7 @@ function onWorkerMessage(m: WorkerMessage): void {
     return;
   }
   const config = pendingConfig as Record<string, unknown>;
+  compare(config);
   showResult(m.result, config)
     .then(() => {
       const secs = (m.ms / 1000).toFixed(2);
@@ -244,6 +337,8 @@ function onWorkerMessage(m: WorkerMessage): void {
         const measure = performance.measure('lab:first-result', { start: 0, end: performance.now() });
         text += ` First result ${(measure.duration / 1000).toFixed(2)} s after the page started loading.`;
       }
+      completed += 1;
+      resultsEl.dataset.run = String(completed);
       setStatus('done', text);
     })
     .catch((err: unknown) => setStatus('error', `Could not draw the charts: ${err instanceof Error ? err.message : String(err)}`));
@@ -260,8 +355,6 @@ function setNumber(id: string, v: number): void {
   el.title = String(v);
   el.textContent = fmt(v);
 }
-
-let downloadUrl: string | null = null;
 
 async function showResult(r: SpeedAccuracyResult, config: Record<string, unknown>): Promise<void> {
   setNumber('eta', r.eta);
@@ -287,9 +380,6 @@ async function showResult(r: SpeedAccuracyResult, config: Record<string, unknown
   }
   const json = JSON.stringify(config, null, 2);
   $('config-json').textContent = json;
-  if (downloadUrl) URL.revokeObjectURL(downloadUrl);
-  downloadUrl = URL.createObjectURL(new Blob([`${json}\n`], { type: 'application/json' }));
-  $<HTMLAnchorElement>('config-download').href = downloadUrl;
   await renderCharts(r, { bars: $('chart-bars'), speeds: $('chart-speeds'), w1: $('chart-w1'), densities: $('densities') });
 }
 
@@ -406,6 +496,15 @@ form.addEventListener('click', (e) => {
     renderForm();
     changed(true);
   }
+});
+
+$('config-download').addEventListener('click', () => {
+  const url = URL.createObjectURL(new Blob([`${$('config-json').textContent ?? ''}\n`], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = 'config.json';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 });
 
 $('config-copy').addEventListener('click', () => {

@@ -3,7 +3,7 @@
  * defaults (the same call as `thermodiff speed-accuracy`), posting progress at most every 50 ms.
  */
 import { InputError, parseSpeedAccuracyConfig, speedAccuracy1d } from '../../src/index.ts';
-import type { RunRequest, WorkerMessage } from './protocol.ts';
+import type { CompareRow, RunRequest, WorkerMessage } from './protocol.ts';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<RunRequest>) => void) | null;
@@ -11,9 +11,27 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
+function compare(configs: unknown[]): CompareRow[] {
+  return configs.map((c) => {
+    const protocol = String((c as { schedule?: unknown }).schedule);
+    try {
+      const r = speedAccuracy1d(parseSpeedAccuracyConfig(c));
+      return { protocol, eta: r.eta, c1: r.c1, c2: r.c2 };
+    } catch (err) {
+      return { protocol, eta: Number.NaN, c1: Number.NaN, c2: Number.NaN, error: err instanceof Error ? err.message : String(err) };
+    }
+  });
+}
+
 scope.onmessage = (e) => {
-  const { id, config } = e.data;
+  const req = e.data;
+  const { id } = req;
   const t0 = performance.now();
+  if (req.kind === 'compare') {
+    scope.postMessage({ id, kind: 'compare', rows: compare(req.configs), ms: performance.now() - t0 });
+    return;
+  }
+  const { config } = req;
   let last = t0;
   try {
     const parsed = parseSpeedAccuracyConfig(config);

@@ -6,7 +6,7 @@ import { Rng } from '../src/core/rng.ts';
 import { fashionMnistUnavailableReason, loadFashionMnist } from '../src/data/fashionMnist.ts';
 import { imagesToPoints } from '../src/data/imageSet.ts';
 import { syntheticGarmentImages } from '../src/data/syntheticImages.ts';
-import { fitPca } from '../src/nn/pca.ts';
+import { fitPca } from '../src/data/pca.ts';
 import { emit, timeIt } from './benchCase.ts';
 
 const real = fashionMnistUnavailableReason() === undefined;

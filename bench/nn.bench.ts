@@ -11,10 +11,10 @@ import { Rng } from '../src/core/rng.ts';
 import { eightGaussians } from '../src/data/eightGaussians.ts';
 import { twoMoons } from '../src/data/twoMoons.ts';
 import { benchTrainMlp } from '../src/cli/commands/bench.ts';
-import { initParams } from '../src/nn/engine.ts';
-import { minibatchAssignment } from '../src/nn/minibatchAssignment.ts';
-import { mlpSizes } from '../src/nn/mlpSizes.ts';
-import { OnnxFlowModel } from '../src/nn/onnxFlowModel.ts';
+import { initParams } from '../src/nn/models/engine.ts';
+import { minibatchAssignment } from '../src/nn/train/minibatchAssignment.ts';
+import { mlpSizes } from '../src/nn/models/mlpSizes.ts';
+import { OnnxFlowModel } from '../src/nn/models/onnxFlowModel.ts';
 import { emit, timeIt } from './benchCase.ts';
 
 for (const threads of [1, 2]) {

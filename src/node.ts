@@ -8,14 +8,15 @@ export * from './index.ts';
 export * from './data/fashionMnist.ts';
 
 // nn
-export * from './nn/engine.ts';
-export * from './nn/flowModelFiles.ts';
-export * from './nn/loadFlowModel.ts';
-export * from './nn/mlpGraphs.ts';
-export * from './nn/onnxFlowModel.ts';
-export * from './nn/onnxGraph.ts';
-export * from './nn/onnxMlpEngine.ts';
-export * from './nn/trainFlowModel.ts';
+export * from './nn/models/engine.ts';
+export * from './nn/models/flowModelFiles.ts';
+export * from './nn/models/loadFlowModel.ts';
+export * from './nn/models/mlpGraphs.ts';
+export * from './nn/models/onnxFlowModel.ts';
+export * from './nn/models/onnxGraph.ts';
+export * from './nn/models/onnxMlpEngine.ts';
+export * from './nn/train/checkpointFiles.ts';
+export * from './nn/train/trainFlowModel.ts';
 
 // report
 export * from './report/png.ts';

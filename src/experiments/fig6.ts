@@ -6,6 +6,7 @@
  * thermodynamic length) for one case. Figures are rendered through src/report (Vega-Lite -> SVG
  * -> PNG); this module writes files only through `ctx.writeFile`.
  */
+import { parseSpeedAccuracyConfig } from '../config/speedAccuracyConfig.ts';
 import { quad } from '../core/quadrature.ts';
 import { Rng } from '../core/rng.ts';
 import { makeGaussianMixture } from '../data/gaussianMixture.ts';
@@ -20,7 +21,7 @@ import { type Observable1d, observableSpeed } from '../thermo/observableSpeed.ts
 import { reducedGeometryCost } from '../thermo/reducedGeometryCost.ts';
 import { scheduleForce1d } from '../thermo/scheduleForce1d.ts';
 import { scheduleTransition1d } from '../thermo/scheduleTransition1d.ts';
-import { parseSpeedAccuracyConfig, type SpeedAccuracyResult, speedAccuracy1d } from '../thermo/speedAccuracy1d.ts';
+import { type SpeedAccuracyResult, speedAccuracy1d } from '../thermo/speedAccuracy1d.ts';
 import { stochasticEntropy } from '../thermo/stochasticEntropy.ts';
 import { thermodynamicLength } from '../thermo/thermodynamicLength.ts';
 import type { Experiment, ExperimentContext, ExperimentOutput } from './experiment.ts';

@@ -2,16 +2,33 @@ import { assertInteger } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
 import { quad } from '../core/quadrature.ts';
 import { normalCdf, normalQuantile, normalSf } from '../core/special.ts';
+import type { GaussianMixture } from '../data/gaussianMixture.ts';
 import { type Exact1dProcess, type LabelPoint, otProcess1d, scheduleProcess1d } from '../fields/exact1d.ts';
 import { Mixture1d } from '../fields/mixture1d.ts';
-import { namedSchedule } from '../schedules/namedSchedule.ts';
+import { type NamedScheduleOptions, namedSchedule } from '../schedules/namedSchedule.ts';
 import type { Schedule } from '../schedules/schedule.ts';
 import { validateSchedule } from '../schedules/validateSchedule.ts';
-import { type Perturbation1d, perturbation1d } from './perturbation.ts';
+import { type Perturbation1d, type PerturbationSpec, perturbation1d } from './perturbation.ts';
 import { reverseParticles1d } from './reverseParticles1d.ts';
-import type { SpeedAccuracyConfig } from './speedAccuracyConfig.ts';
 
-export { parseSpeedAccuracyConfig, type SpeedAccuracyConfig } from './speedAccuracyConfig.ts';
+/** Protocols of the speed-accuracy experiment: the four named schedules and the OT geodesic. */
+export const PROTOCOL_NAMES = ['cosine', 'cond-ot', 'ot', 'vp-linear', 've'] as const;
+export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
+
+/**
+ * A validated speed-accuracy experiment: data q (Gaussian mixture), forward protocol, horizon tau and
+ * the perturbed start of the estimated reverse process. Library callers may pass a user
+ * {@link Schedule} object instead of a protocol name.
+ */
+export interface SpeedAccuracyConfig {
+  data: GaussianMixture;
+  schedule: ProtocolName | Schedule;
+  /** @default 1 */
+  tau: number;
+  perturbation: PerturbationSpec;
+  /** Parameters of vp-linear (betaMin, betaMax) and ve (sigmaMin, sigmaMax). */
+  scheduleOptions?: NamedScheduleOptions;
+}
 
 /** One numerical self-check of a speed-accuracy run. */
 export interface SpeedAccuracyCheck {

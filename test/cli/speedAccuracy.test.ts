@@ -63,7 +63,7 @@ test('speed-accuracy without --json prints a readable table', () => {
 });
 
 // One spawn per kind of mistake (each spawn costs ~1 s of tsx start-up); the full list of rejected
-// configs is unit-tested on parseSpeedAccuracyConfig in test/thermo/speedAccuracy1dConfig.test.ts.
+// configs is unit-tested on parseSpeedAccuracyConfig in test/config/speedAccuracy1dConfig.test.ts.
 test('bad configs exit 2 with a one-line reason', () => {
   rejects(withConfig(edit((c) => (c.schedule = 'linear'))), /config\.schedule: unknown schedule "linear", expected one of cosine, cond-ot, ot, vp-linear, ve/);
   // NaN cannot be written in JSON (the literal is invalid JSON); a "NaN" string is rejected as a non-number.

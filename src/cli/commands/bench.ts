@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { Rng } from '../../core/rng.ts';
 import { twoMoons } from '../../data/twoMoons.ts';
-import { createMlpEngine } from '../../nn/engine.ts';
+import { createMlpEngine } from '../../nn/models/engine.ts';
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
 import { UsageError } from '../errors.ts';
 

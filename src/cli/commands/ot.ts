@@ -7,7 +7,7 @@ import { emd } from '../../ot/emd.ts';
 import { sinkhorn } from '../../ot/sinkhorn.ts';
 import { slicedWasserstein } from '../../ot/slicedWasserstein.ts';
 import { UsageError } from '../errors.ts';
-import { readFileChecked, writeFileAtomic } from '../io.ts';
+import { readFileChecked, writeFileAtomic } from '../../io/files.ts';
 
 interface OtCliOptions {
   cost: string;

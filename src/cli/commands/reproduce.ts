@@ -11,7 +11,7 @@ import { InputError } from '../../core/errors.ts';
 import type { Experiment } from '../../experiments/experiment.ts';
 import { experiments as registeredExperiments } from '../../experiments/registry.ts';
 import { UsageError } from '../errors.ts';
-import { makeDirs, writeFileAtomic } from '../io.ts';
+import { makeDirs, writeFileAtomic } from '../../io/files.ts';
 import { createProgress, type Progress } from '../progress.ts';
 
 /** Options of {@link runReproduce}. */

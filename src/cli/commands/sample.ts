@@ -14,15 +14,15 @@ import { Rng } from '../../core/rng.ts';
 import { writeNpy } from '../../io/npy.ts';
 import { svgToPng } from '../../report/png.ts';
 import { scatterChart } from '../../report/scatterChart.ts';
-import type { FlowModel } from '../../nn/flowModel.ts';
-import { integrateFlow } from '../../nn/integrateFlow.ts';
-import { loadFlowModel } from '../../nn/loadFlowModel.ts';
-import { sampleReverseSde } from '../../nn/sampleReverseSde.ts';
-import { parseTrainConfig, type TrainConfig } from '../../nn/trainConfig.ts';
+import type { FlowModel } from '../../nn/models/flowModel.ts';
+import { integrateFlow } from '../../nn/sample/integrateFlow.ts';
+import { loadFlowModel } from '../../nn/models/loadFlowModel.ts';
+import { sampleReverseSde } from '../../nn/sample/sampleReverseSde.ts';
+import { parseTrainConfig, type TrainConfig } from '../../config/trainConfig.ts';
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
 import type { Schedule } from '../../schedules/schedule.ts';
 import { UsageError } from '../errors.ts';
-import { writeFileAtomic } from '../io.ts';
+import { writeFileAtomic } from '../../io/files.ts';
 import { loadDataset, STREAMS } from './train.ts';
 
 /** The training config recorded in a model's model.json (unparsed), or undefined. */

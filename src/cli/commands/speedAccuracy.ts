@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { parseSpeedAccuracyConfig, type SpeedAccuracyResult, speedAccuracy1d } from '../../thermo/speedAccuracy1d.ts';
+import { parseSpeedAccuracyConfig } from '../../config/speedAccuracyConfig.ts';
+import { type SpeedAccuracyResult, speedAccuracy1d } from '../../thermo/speedAccuracy1d.ts';
 import { dirname, resolve } from 'node:path';
-import { speedAccuracyNdJson, speedAccuracyNdTable } from '../../thermo/speedAccuracyNdReport.ts';
-import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../thermo/speedAccuracyNdConfig.ts';
-import { readFileChecked, readJsonFile } from '../io.ts';
+import { speedAccuracyNdJson, speedAccuracyNdTable } from '../../report/speedAccuracyNdReport.ts';
+import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../config/speedAccuracyNdConfig.ts';
+import { readFileChecked, readJsonFile } from '../../io/files.ts';
 
 /** The JSON object printed by `thermodiff speed-accuracy --json` (stable keys; forward time t). */
 export function speedAccuracyJson(r: SpeedAccuracyResult) {

@@ -13,16 +13,16 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/errors.ts';
 import { makePoints, type Points } from '../../core/points.ts';
 import { readNpy } from '../../io/npy.ts';
-import type { TrainState } from '../../nn/checkpointFormat.ts';
-import { type DatasetSpec, sampleDataset } from '../../nn/datasetSpec.ts';
-import { readCheckpointFile, writeCheckpointFile } from '../../nn/flowModelFiles.ts';
-import { stepRng } from '../../nn/stepRng.ts';
-import { parseTrainConfig, type TrainConfig } from '../../nn/trainConfig.ts';
-import { trainFlowModel } from '../../nn/trainFlowModel.ts';
+import type { TrainState } from '../../nn/train/checkpointFormat.ts';
+import { type DatasetSpec, sampleDataset } from '../../config/datasetSpec.ts';
+import { readCheckpointFile, writeCheckpointFile } from '../../nn/train/checkpointFiles.ts';
+import { stepRng } from '../../nn/train/stepRng.ts';
+import { parseTrainConfig, type TrainConfig } from '../../config/trainConfig.ts';
+import { trainFlowModel } from '../../nn/train/trainFlowModel.ts';
 import { lineChart } from '../../report/charts.ts';
 import { svgToPng } from '../../report/png.ts';
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
-import { readFileChecked, readJsonFile, writeFileAtomic } from '../io.ts';
+import { readFileChecked, readJsonFile, writeFileAtomic } from '../../io/files.ts';
 
 /** Load or generate the points of a dataset spec (stream `stream` of the run seed). */
 export function loadDataset(spec: DatasetSpec & { n: number }, seed: number, stream: number, baseDir: string, where: string): Points {

@@ -1,0 +1,233 @@
+import { describe } from '../core/check.ts';
+import { InputError } from '../core/errors.ts';
+import type { Points } from '../core/points.ts';
+import { Rng } from '../core/rng.ts';
+import { checkerboard } from '../data/checkerboard.ts';
+import { empiricalPointsFromNpy } from '../data/empiricalPoints.ts';
+import { eightGaussiansCenters } from '../data/eightGaussians.ts';
+import { makeGaussianMixture } from '../data/gaussianMixture.ts';
+import { swissRoll } from '../data/swissRoll.ts';
+import { twoMoons } from '../data/twoMoons.ts';
+import { linearForceMixtureField, type MixtureData, mixtureFromPoints } from '../fields/linearForceMixtureField.ts';
+import { otDisplacementField } from '../fields/otDisplacementField.ts';
+import { scheduleProcess } from '../processes/scheduleProcess.ts';
+import { type SwissRollForceParams, swissRollForce } from '../processes/swissRollForce.ts';
+import { type NamedScheduleOptions, namedSchedule } from '../schedules/namedSchedule.ts';
+import { type NdFlow, otFlow, processFlow } from '../thermo/ndFlow.ts';
+import type { PerturbationSpec } from '../thermo/perturbation.ts';
+import { perturbationNd } from '../thermo/perturbationNd.ts';
+import { type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult, speedAccuracyNd } from '../thermo/speedAccuracyNd.ts';
+import { parseMixtureBlock, parsePerturbation } from './speedAccuracyConfig.ts';
+
+/** Data kinds of the n-D experiment. */
+export const ND_DATA_KINDS = ['gaussian-mixture', 'swiss-roll', 'moons', 'eight-gaussians', 'checkerboard', 'points', 'npy'] as const;
+/** Schedules accepted in n-D (`ot` = the displacement-interpolation protocol). */
+export const ND_SCHEDULES = ['cosine', 'cond-ot', 'vp-linear', 've', 'ot'] as const;
+
+/** A validated n-D speed-accuracy config. */
+export interface SpeedAccuracyNdConfig {
+  /** The data: a Gaussian mixture, or an empirical cloud (point masses). */
+  data: MixtureData;
+  /** The data as points when it is empirical (needed by the OT protocol), else null. */
+  points: Points | null;
+  /** Human-readable data label. */
+  dataLabel: string;
+  protocol: { kind: 'swiss-roll-force'; params: SwissRollForceParams } | { kind: 'schedule'; name: (typeof ND_SCHEDULES)[number] };
+  tau: number;
+  perturbation: PerturbationSpec;
+  engine: SpeedAccuracyNdOptions;
+  /** vp-linear / ve parameters (betaMin, betaMax, sigmaMin, sigmaMax), as in the 1-D config. */
+  scheduleOptions?: NamedScheduleOptions;
+  /** OT protocol: Gaussian target samples (default = number of data points / 1000 for mixtures). */
+  otTargetSamples: number;
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown, where: string): Json => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(`expected an object, got ${describe(v)}`, where);
+  return v as Json;
+};
+const finite = (v: unknown, where: string): number => {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`expected a finite number, got ${describe(v)}`, where);
+  return v;
+};
+const int = (v: unknown, where: string, min: number): number => {
+  const x = finite(v, where);
+  if (!Number.isInteger(x) || x < min) throw new InputError(`expected an integer >= ${min}, got ${x}`, where);
+  return x;
+};
+const known = (o: Json, keys: readonly string[], where: string) => {
+  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new InputError(`unknown key ${JSON.stringify(k)} (expected ${keys.join(', ')})`, where);
+};
+
+/**
+ * True when a speed-accuracy config belongs to the n-D engine: it has a `process`, a data kind
+ * other than `gaussian-mixture`, or Gaussian-mixture means of dimension > 1.
+ */
+export function isNdSpeedAccuracyConfig(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  const o = json as Json;
+  if ('process' in o) return true;
+  const d = o.data as Json | undefined;
+  if (!d || typeof d !== 'object') return false;
+  if (d.kind !== 'gaussian-mixture') return typeof d.kind === 'string';
+  const m = d.means;
+  return Array.isArray(m) && Array.isArray(m[0]) && (m[0] as unknown[]).length > 1;
+}
+
+/**
+ * Parse the n-D speed-accuracy config (documented in docs/multid.md):
+ * ```json
+ * {"data": {"kind": "swiss-roll", "n": 1000, "noise": 0.1, "seed": 1},
+ *  "process": {"kind": "swiss-roll-force", "h": 1.1, "g": 3, "Tfin": 0.5},
+ *  "tau": 3,
+ *  "perturbation": {"kind": "normal", "mean": [0, 0], "std": 0.9},
+ *  "particles": 1000, "steps": 120, "w1Times": 30, "splitTimes": 12, "seed": 1}
+ * ```
+ * Instead of `process`, `schedule` (cosine | cond-ot | vp-linear | ve | ot). Data kinds:
+ * gaussian-mixture (means/stds/weights), swiss-roll (n, noise, radius, seed), moons (n, noise,
+ * seed), eight-gaussians (radius, std: an exact 8-component mixture), checkerboard (n, scale,
+ * seed), points (rows: [[x, y], ...]) and npy (file: a path; needs `readFile`).
+ * @param readFile reads a file's bytes (the CLI passes one; the library has no file system).
+ * @throws InputError with the JSON path of the first problem.
+ */
+export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: string) => Uint8Array): SpeedAccuracyNdConfig {
+  const where = 'config';
+  const o = obj(json, where);
+  known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples'], where);
+  for (const k of ['data', 'perturbation']) if (!(k in o)) throw new InputError(`missing key "${k}"`, where);
+  if ('process' in o === 'schedule' in o) throw new InputError('expected exactly one of "process" and "schedule"', where);
+  const d = obj(o.data, `${where}.data`);
+  const kind = d.kind;
+  let data: MixtureData;
+  let points: Points | null = null;
+  let dataLabel = String(kind);
+  const seedOf = (w: string) => ('seed' in d ? int(d.seed, `${w}.seed`, 0) : 1);
+  const optNum = (key: string, def: number) => (key in d ? finite(d[key], `${where}.data.${key}`) : def);
+  switch (kind) {
+    case 'gaussian-mixture':
+      data = parseMixtureBlock(d, `${where}.data`);
+      break;
+    case 'swiss-roll': {
+      known(d, ['kind', 'n', 'noise', 'radius', 'seed'], `${where}.data`);
+      points = swissRoll(int(d.n ?? 1000, `${where}.data.n`, 1), new Rng(seedOf(`${where}.data`)), { noise: optNum('noise', 0.1), radius: optNum('radius', 4) });
+      break;
+    }
+    case 'moons': {
+      known(d, ['kind', 'n', 'noise', 'seed'], `${where}.data`);
+      points = twoMoons(int(d.n ?? 1000, `${where}.data.n`, 1), new Rng(seedOf(`${where}.data`)), optNum('noise', 0.1));
+      break;
+    }
+    case 'checkerboard': {
+      known(d, ['kind', 'n', 'scale', 'seed'], `${where}.data`);
+      points = checkerboard(int(d.n ?? 1000, `${where}.data.n`, 1), new Rng(seedOf(`${where}.data`)), optNum('scale', 1));
+      break;
+    }
+    case 'eight-gaussians': {
+      known(d, ['kind', 'radius', 'std'], `${where}.data`);
+      const std = optNum('std', 0.2);
+      data = makeGaussianMixture(eightGaussiansCenters(optNum('radius', 2)), new Array(8).fill(std), new Array(8).fill(1 / 8), `${where}.data`);
+      break;
+    }
+    case 'points': {
+      known(d, ['kind', 'rows'], `${where}.data`);
+      if (!Array.isArray(d.rows) || d.rows.length === 0) throw new InputError('expected a non-empty array of rows', `${where}.data.rows`);
+      const rows = d.rows as unknown[];
+      const dim = Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : 0;
+      const flat = new Float64Array(rows.length * dim);
+      rows.forEach((r, i) => {
+        if (!Array.isArray(r) || r.length !== dim) throw new InputError(`expected ${dim} coordinates`, `${where}.data.rows[${i}]`);
+        r.forEach((v, j) => {
+          flat[i * dim + j] = finite(v, `${where}.data.rows[${i}][${j}]`);
+        });
+      });
+      if (dim < 1) throw new InputError('expected rows of at least one coordinate', `${where}.data.rows[0]`);
+      points = { data: flat, n: rows.length, dim };
+      break;
+    }
+    case 'npy': {
+      known(d, ['kind', 'file'], `${where}.data`);
+      if (typeof d.file !== 'string') throw new InputError(`expected a file path, got ${describe(d.file)}`, `${where}.data.file`);
+      if (!readFile) throw new InputError('npy data needs a file reader (use the CLI)', `${where}.data.file`);
+      points = empiricalPointsFromNpy(readFile(d.file), d.file);
+      dataLabel = `npy:${d.file}`;
+      break;
+    }
+    default:
+      throw new InputError(`unknown data kind ${describe(kind)}, expected one of ${ND_DATA_KINDS.join(', ')}`, `${where}.data.kind`);
+  }
+  if (points) data = mixtureFromPoints(points);
+  const dim = data!.dim;
+  const tau = 'tau' in o ? finite(o.tau, `${where}.tau`) : 1;
+  if (!(tau > 0)) throw new InputError(`expected tau > 0, got ${tau}`, `${where}.tau`);
+  let protocol: SpeedAccuracyNdConfig['protocol'];
+  if ('process' in o) {
+    const p = obj(o.process, `${where}.process`);
+    if (p.kind !== 'swiss-roll-force') throw new InputError(`unknown process kind ${describe(p.kind)}, expected "swiss-roll-force"`, `${where}.process.kind`);
+    known(p, ['kind', 'h', 'g', 'Tfin'], `${where}.process`);
+    for (const k of ['h', 'g', 'Tfin']) if (!(k in p)) throw new InputError(`missing key "${k}"`, `${where}.process`);
+    if (dim !== 2) throw new InputError(`the swiss-roll-force process is 2-D, but the data is ${dim}-D`, `${where}.process`);
+    const params = { h: finite(p.h, `${where}.process.h`), g: finite(p.g, `${where}.process.g`), Tfin: finite(p.Tfin, `${where}.process.Tfin`), tau };
+    swissRollForce(params, `${where}.process`);
+    protocol = { kind: 'swiss-roll-force', params };
+  } else {
+    if (typeof o.schedule !== 'string' || !(ND_SCHEDULES as readonly string[]).includes(o.schedule)) {
+      throw new InputError(`unknown schedule ${describe(o.schedule)}, expected one of ${ND_SCHEDULES.join(', ')}`, `${where}.schedule`);
+    }
+    protocol = { kind: 'schedule', name: o.schedule as (typeof ND_SCHEDULES)[number] };
+  }
+  const perturbation = parsePerturbation(o.perturbation, dim, `${where}.perturbation`);
+  const engine: SpeedAccuracyNdOptions = {
+    nParticles: 'particles' in o ? int(o.particles, `${where}.particles`, 2) : 1000,
+    steps: 'steps' in o ? int(o.steps, `${where}.steps`, 4) : 120,
+    nW1: 'w1Times' in o ? int(o.w1Times, `${where}.w1Times`, 2) : 30,
+    nSplit: 'splitTimes' in o ? int(o.splitTimes, `${where}.splitTimes`, 2) : 12,
+    seed: 'seed' in o ? int(o.seed, `${where}.seed`, 0) : 1,
+  };
+  let scheduleOptions: NamedScheduleOptions | undefined;
+  if ('scheduleOptions' in o) {
+    const so = obj(o.scheduleOptions, `${where}.scheduleOptions`);
+    const keys = ['betaMin', 'betaMax', 'sigmaMin', 'sigmaMax'] as const;
+    known(so, keys, `${where}.scheduleOptions`);
+    scheduleOptions = {};
+    for (const k of keys) if (k in so) scheduleOptions[k] = finite(so[k], `${where}.scheduleOptions.${k}`);
+  }
+  const otTargetSamples = 'otTargetSamples' in o ? int(o.otTargetSamples, `${where}.otTargetSamples`, 2) : (points?.n ?? 1000);
+  return { data: data!, points, dataLabel, protocol, tau, perturbation, engine, scheduleOptions, otTargetSamples };
+}
+
+/**
+ * Build the flow of a parsed config and run {@link speedAccuracyNd}. Schedules start the reverse
+ * process at 0.999 tau (their force is singular at tau); OT needs point data or samples a Gaussian
+ * mixture (otTargetSamples points) to build the plan.
+ */
+export function runSpeedAccuracyNd(config: SpeedAccuracyNdConfig, onProgress?: SpeedAccuracyNdOptions['onProgress']): SpeedAccuracyNdResult {
+  const { tau, data } = config;
+  const rng = new Rng((config.engine.seed ?? 1) + 7919);
+  let flow: NdFlow;
+  if (config.protocol.kind === 'swiss-roll-force') {
+    flow = processFlow(linearForceMixtureField(swissRollForce(config.protocol.params), data));
+  } else if (config.protocol.name === 'ot') {
+    let src = config.points;
+    if (!src) {
+      const m = config.otTargetSamples;
+      const x = new Float64Array(m * data.dim);
+      for (let i = 0; i < m; i++) {
+        let u = rng.uniform();
+        let j = 0;
+        while (j < data.k - 1 && u >= data.weights[j]) u -= data.weights[j++];
+        for (let c = 0; c < data.dim; c++) x[i * data.dim + c] = data.means[j * data.dim + c] + data.stds[j] * rng.normal();
+      }
+      src = { data: x, n: m, dim: data.dim };
+    }
+    const target = new Float64Array(src.n * data.dim);
+    for (let i = 0; i < target.length; i++) target[i] = rng.normal();
+    const field = otDisplacementField(src, { data: target, n: src.n, dim: data.dim }, tau);
+    flow = otFlow(field, { mean: new Array(data.dim).fill(0), std: 1 });
+  } else {
+    const s = namedSchedule(config.protocol.name, tau, config.scheduleOptions);
+    flow = processFlow(linearForceMixtureField(scheduleProcess(s, data.dim), data), { tMax: 0.999 * tau });
+  }
+  const r = speedAccuracyNd(flow, perturbationNd(config.perturbation, data.dim), { ...config.engine, onProgress });
+  return { ...r, protocol: `${flow.name} on ${config.dataLabel}` };
+}

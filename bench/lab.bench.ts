@@ -5,8 +5,7 @@
  * Usage: `npx tsx bench/lab.bench.ts`.
  */
 import { readFileSync } from 'node:fs';
-import { parseSpeedAccuracyConfig } from '../src/thermo/speedAccuracyConfig.ts';
-import { speedAccuracy1d } from '../src/thermo/speedAccuracy1d.ts';
+import { parseSpeedAccuracyConfig, speedAccuracy1d } from '../src/index.ts';
 import { emit, timeIt } from './benchCase.ts';
 
 const base = JSON.parse(readFileSync(new URL('../configs/fig6-mean-cosine.json', import.meta.url), 'utf8'));

@@ -64,7 +64,7 @@ export function speedsSpec(r: SpeedAccuracyResult): Spec {
   const x = r.curves.t.map((t) => t / r.tau);
   const series: LineSeries[] = [
     { name: 'v₂² (Wasserstein speed²)', x, y: r.curves.v2sq },
-    { name: 'v_loss² = (∂ₜW₁)² / D₀', x, y: r.curves.vLossSq, dash: true },
+    { name: 'vₗₒₛₛ² = (∂ₜW₁)² / D₀', x, y: r.curves.vLossSq, dash: true },
   ];
   const spec = lineChartVegaLite({ xLabel: 'forward time t/τ (a.u.)', yLabel: 'squared speed (a.u.)', series, xDomain: [0, 1] });
   return forPage(

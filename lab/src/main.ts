@@ -3,7 +3,6 @@
  * when a new run supersedes a running one), numbers and charts.
  */
 import { InputError, parseSpeedAccuracyConfig, type SpeedAccuracyResult } from '../../src/index.ts';
-import { renderCharts, renderCompare } from './charts.ts';
 import type { CompareRow, RunRequest, WorkerMessage } from './protocol.ts';
 import {
   type ComponentRow,
@@ -28,6 +27,9 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   if (!el) throw new Error(`lab: element #${id} missing from index.html`);
   return el as T;
 };
+
+// vega, vega-lite and vega-embed (~900 kB) load in parallel with the first computation, not before it
+const charts = import('./charts.ts');
 
 const form = $<HTMLFormElement>('controls');
 const statusEl = $('status');
@@ -305,7 +307,10 @@ async function showCompare(rows: CompareRow[], ms: number): Promise<void> {
     }
     tbody.appendChild(tr);
   }
-  await renderCompare(rows.filter((r) => !r.error), $('chart-compare'));
+  await (await charts).renderCompare(
+    rows.filter((r) => !r.error),
+    $('chart-compare'),
+  );
   $('compare').dataset.state = 'done';
   $('compare-status').textContent = `All ${rows.length} protocols computed in ${(ms / 1000).toFixed(2)} s (second Web Worker).`;
 }
@@ -380,7 +385,7 @@ async function showResult(r: SpeedAccuracyResult, config: Record<string, unknown
   }
   const json = JSON.stringify(config, null, 2);
   $('config-json').textContent = json;
-  await renderCharts(r, { bars: $('chart-bars'), speeds: $('chart-speeds'), w1: $('chart-w1'), densities: $('densities') });
+  await (await charts).renderCharts(r, { bars: $('chart-bars'), speeds: $('chart-speeds'), w1: $('chart-w1'), densities: $('densities') });
 }
 
 // ---------- events ----------

@@ -45,8 +45,8 @@ const CHROMIUM_ARGS = [
 
 /**
  * Page vs CLI. Not bit-equal in general: the page runs in Chromium's V8, the CLI in Node 20's, and their
- * Math.exp/log/sin/cos/pow/atan differ in the last bit for a few per cent of arguments (measured: up
- * to 1 ulp on 25,000 arguments; docs/lab.md). Over 22 configs (5 protocols x 4 perturbations, tau
+ * Math.exp/log/sin/cos/pow/atan differ in the last bit for a few per cent of arguments (measured: 1 ulp,
+ * 2 for sinh/cosh/tanh/log10, on 25,000 arguments; docs/lab.md). Over 22 configs (5 protocols x 4 perturbations, tau
  * 2.5, a 3-component mixture) the largest relative difference of eta, c1, c2, D0 was 2.5e-14, many
  * values were bit-identical. 1e-12 is 40x that, yet 100x below the adaptive quadrature tolerance
  * (1e-10) and 1e5x below the Simpson error of the time grid (~1e-7): a page that computed anything
@@ -164,6 +164,23 @@ describe('browser lab (chromium)', { skip: haveChromium ? false : 'no chromium (
     // the relation itself, as the page states it
     assert.ok(nums.eta <= nums.c1 && nums.c1 <= nums.c2);
     assert.match((await page.textContent('[data-testid="chain"]')) ?? '', /holds/);
+    // the protocol comparison (second worker): its cosine row is the same computation in the same
+    // engine, so bit-equal to the main numbers; c2 is smallest on the OT geodesic (Eq. 92)
+    await page.waitForSelector('#compare[data-state="done"]', { timeout: 60_000 });
+    const rows = await page.$$eval('[data-testid="compare-table"] tbody tr', (trs) =>
+      trs.map((tr) => ({
+        protocol: tr.querySelector('th')?.textContent ?? '',
+        eta: Number(tr.querySelector('[data-key="eta"]')?.getAttribute('data-value')),
+        c2: Number(tr.querySelector('[data-key="c2"]')?.getAttribute('data-value')),
+      })),
+    );
+    assert.deepEqual(
+      rows.map((r) => r.protocol),
+      ['cosine', 'cond-ot', 'ot', 'vp-linear', 've'],
+    );
+    assert.equal(rows[0].eta, nums.eta);
+    assert.equal(rows[0].c2, nums.c2);
+    assert.ok(rows[2].c2 < rows[0].c2 && rows[2].c2 < rows[1].c2, 'OT has the smallest c2 of the three protocols that end at N(0, 1)');
     await page.screenshot({ path: join(outDir, 'lab-1280x800.png') });
     await page.screenshot({ path: join(outDir, 'lab-1280x800-full.png'), fullPage: true });
     assert.deepEqual(problems, []);

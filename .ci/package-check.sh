@@ -112,6 +112,18 @@ if (!exp.ortInstalled) {
 }
 EOF
 
+# the installed sweep: its worker processes load the bundled dist/cli/sweepWorker.js ----------------
+printf '{"command": "speed-accuracy", "config": "%s", "grid": {"tau": [1, 2]}}\n' \
+  "$consumer/node_modules/thermodiff/configs/fig6-mean-cosine.json" >"$work/sweep.json"
+"$bin" sweep plan "$work/sweep.json" --out "$work/sweep" >/dev/null || fail "thermodiff sweep plan"
+"$bin" sweep run "$work/sweep" --workers 1 --quiet || fail "thermodiff sweep run (worker process from the bundle)"
+"$bin" sweep merge "$work/sweep" --json >"$work/sweep-merged.json" || fail "thermodiff sweep merge exited $?"
+node -e "
+  const m = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
+  if (m.done !== 2 || m.rows.some((r) => !(r.result.eta > 0))) { console.error('package-check: FAILED: installed sweep merged', m.done, 'of', m.tasks); process.exit(1); }
+" "$work/sweep-merged.json"
+say "thermodiff sweep plan/run/merge from the installed package: 2 tasks on a worker process"
+
 # optional: the training path with the optional packages installed --------------------------------
 if [ "$with_training" = 1 ]; then
   ONNXRUNTIME_NODE_INSTALL=skip npm install --prefer-offline --no-audit --no-fund --loglevel=error \

@@ -1,7 +1,6 @@
-import type { TopLevelSpec } from 'vega-lite';
 import { InputError } from '../core/errors.ts';
 import { CHART_CONFIG, CHART_PALETTE } from './charts.ts';
-import { vegaLiteToSvg } from './vegaSvg.ts';
+import { type VegaLiteSpec, vegaLiteToSvg } from './vegaSvg.ts';
 
 /** One series of an {@link errorBarChart}: means with a symmetric error (e.g. one standard deviation). */
 export interface ErrorBarSeries {
@@ -37,7 +36,7 @@ export function errorBarChart(spec: ErrorBarChartSpec): string {
 }
 
 /** The Vega-Lite specification behind {@link errorBarChart} (same validation). */
-export function errorBarChartVegaLite(spec: ErrorBarChartSpec): TopLevelSpec {
+export function errorBarChartVegaLite(spec: ErrorBarChartSpec): VegaLiteSpec {
   const where = 'errorBarChart';
   if (!spec.series?.length) throw new InputError('expected at least one series', where);
   const values: { x: number | string; y: number; lo: number; hi: number; s: string }[] = [];
@@ -79,5 +78,5 @@ export function errorBarChartVegaLite(spec: ErrorBarChartSpec): TopLevelSpec {
       { mark: { type: 'point', filled: true, size: 50 }, encoding: { y: { field: 'y', type: 'quantitative' } } },
     ],
     config: CHART_CONFIG,
-  } as unknown as TopLevelSpec;
+  };
 }

@@ -25,6 +25,12 @@ export interface RunSweepOptions {
   setup: string;
   /** Long-lived workers (at most one per unfinished task); 0 runs the tasks in this thread. */
   workers: number;
+  /**
+   * URL of the worker module (default export: the task function of sweepWorker.ts). Needed when the
+   * code runs from a bundle (the installed CLI), where sweepWorker.js is not beside this module.
+   * @default sweepWorker next to this module
+   */
+  workerEntry?: string;
   /** Worker threads or child processes. @default 'processes' */
   pool?: 'threads' | 'processes';
   /** Run only shard `index` of `count` (task k belongs to shard k mod count). */
@@ -89,8 +95,8 @@ function childExecArgv(ts: boolean): string[] {
   return out;
 }
 
-function makePool(kind: 'threads' | 'processes', workers: number): Tinypool {
-  const entry = new URL('./sweepWorker.ts', import.meta.url).href.replace(/\.ts$/, import.meta.url.endsWith('.ts') ? '.ts' : '.js');
+function makePool(kind: 'threads' | 'processes', workers: number, workerEntry?: string): Tinypool {
+  const entry = workerEntry ?? new URL('./sweepWorker.ts', import.meta.url).href.replace(/\.ts$/, import.meta.url.endsWith('.ts') ? '.ts' : '.js');
   const ts = entry.endsWith('.ts');
   let filename = entry;
   if (kind === 'threads' && ts) {
@@ -153,7 +159,7 @@ export async function runSweep(dir: string, opts: RunSweepOptions): Promise<RunS
   const heartbeat = setInterval(() => touchClaims(dir, held), 1000 * (opts.heartbeatSeconds ?? 10));
   heartbeat.unref();
   const poolKind = opts.pool ?? 'processes';
-  const pool = workers > 0 ? makePool(poolKind, workers) : null;
+  const pool = workers > 0 ? makePool(poolKind, workers, opts.workerEntry) : null;
   if (!pool) await import(opts.setup);
   let aborted = opts.signal?.aborted ?? false;
   const onAbort = () => {

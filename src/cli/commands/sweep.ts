@@ -12,7 +12,6 @@ import { defaultWorkers, runSweep } from '../../sweep/runSweep.ts';
 import { resolveShard } from '../../sweep/shard.ts';
 import { readPlan, sweepStatus } from '../../sweep/sweepFolder.ts';
 import { sweepCommand, sweepCommandNames } from '../../sweep/sweepRegistry.ts';
-import { writeSweepReport } from '../../sweep/sweepReport.ts';
 import { rowsToCsv } from '../../sweep/sweepRows.ts';
 import { describeParams, type SweepFigure } from '../../sweep/sweepSpec.ts';
 import { nonFiniteReplacer } from '../../sweep/stableJson.ts';
@@ -99,10 +98,12 @@ export function register(program: Command): void {
       let ended = 0;
       let failed = 0;
       let running = 0;
+      const bundledWorker = sweepWorkerBundle();
       const label = shard.count > 1 ? `sweep shard ${shard.index}/${shard.count}` : 'sweep';
       try {
         const r = await runSweep(dir, {
-          setup: SWEEP_SETUP,
+          setup: bundledWorker ?? SWEEP_SETUP,
+          ...(bundledWorker ? { workerEntry: bundledWorker } : {}),
           workers,
           pool: o.pool,
           shard,
@@ -177,7 +178,7 @@ export function register(program: Command): void {
     .option('--csv <file>', 'also write the rows as CSV')
     .option('--json', 'print {tasks, done, failed, missing, rows, summary, ...} as JSON on stdout')
     .option('--allow-partial', 'merge what is finished even if tasks are missing or failed (exit 0)')
-    .action((dir: string, o: { over?: string; quantities?: string; figure: string[]; report?: string; csv?: string; json?: boolean; allowPartial?: boolean }) => {
+    .action(async (dir: string, o: { over?: string; quantities?: string; figure: string[]; report?: string; csv?: string; json?: boolean; allowPartial?: boolean }) => {
       const figuresOpt = o.figure.map(parseFigure);
       const { plan, merged } = mergeSweep(dir, { over: list(o.over) });
       for (const f of figuresOpt) if (!plan.axes.includes(f.x)) throw new UsageError(`--figure: ${JSON.stringify(f.x)} is not a grid axis (axes: ${plan.axes.join(', ')})`);
@@ -194,6 +195,8 @@ export function register(program: Command): void {
       const firstAxis = plan.axes.find((a) => !merged.over.includes(a));
       const figures = figuresOpt.length ? figuresOpt : plan.merge.figures.length ? plan.merge.figures : firstAxis && quantities.length ? [{ y: quantities[0], x: firstAxis }] : [];
       const reportDir = o.report ?? resolve(dir, 'report');
+      // charts and PNG (vega, resvg) load only here: see the start-up rule in commands/index.ts
+      const { writeSweepReport } = await import('../../sweep/sweepReport.ts');
       const written = writeSweepReport(reportDir, plan, merged, { quantities, figures });
       if (o.csv) writeFileAtomic(o.csv, rowsToCsv(merged.rows, plan.axes));
       if (o.json) {
@@ -202,4 +205,15 @@ export function register(program: Command): void {
       }
       process.stdout.write(`${merged.done} of ${merged.tasks} tasks merged${merged.failed ? `, ${merged.failed} failed` : ''}${merged.missing ? `, ${merged.missing} missing` : ''}; ${written.map((f) => resolve(reportDir, f)).join(', ')}${o.csv ? `, ${resolve(o.csv)}` : ''}\n`);
     });
+}
+
+/**
+ * The worker module of the installed (bundled) CLI, `dist/cli/sweepWorker.js`, which registers the
+ * sweepable commands itself; undefined when running from the TypeScript sources.
+ */
+function sweepWorkerBundle(): string | undefined {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return undefined;
+  const i = here.lastIndexOf('/dist/cli/');
+  return i < 0 ? undefined : `${here.slice(0, i)}/dist/cli/sweepWorker.js`;
 }

@@ -124,3 +124,12 @@ export * from './grids/sampledStudy.ts';
 export * from './grids/stepDiagnostics1d.ts';
 export * from './grids/stepGrids.ts';
 export * from './config/optimizeScheduleConfig.ts';
+
+// sweep (pure parts: sweep files, grids, shards, the command registry, summaries)
+export * from './sweep/dottedPath.ts';
+export * from './sweep/shard.ts';
+export * from './sweep/stableJson.ts';
+export * from './sweep/sweepRegistry.ts';
+export * from './sweep/sweepRows.ts';
+export * from './sweep/sweepSpec.ts';
+export * from './report/errorBarChart.ts';

@@ -21,6 +21,7 @@ export * from './nn/train/trainFlowModel.ts';
 // report
 export * from './report/png.ts';
 export * from './report/optimizeScheduleReport.ts';
+export * from './report/lossCurvePng.ts';
 
 // experiments
 export * from './experiments/experiment.ts';
@@ -29,3 +30,11 @@ export * from './experiments/fig6Reference.ts';
 export * from './experiments/images.ts';
 export * from './experiments/registry.ts';
 export * from './experiments/swissRoll.ts';
+
+// sweep (folders, workers, merge and report)
+export * from './sweep/mergeSweep.ts';
+export * from './sweep/planSweep.ts';
+export * from './sweep/runSweep.ts';
+export * from './sweep/sweepFolder.ts';
+export * from './sweep/sweepReport.ts';
+export * from './sweep/sweepWorker.ts';

@@ -9,17 +9,20 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { UsageError } from './errors.ts';
 import { commands } from './commands/index.ts';
+import { loadLazyHelp } from './lazyHelp.ts';
+import { thermodiffVersion } from './version.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program
     .name('thermodiff')
     .description('Thermodynamic cost and speed-accuracy relations of diffusion and flow-matching models')
-    .version('0.1.0')
+    .version(thermodiffVersion())
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const register of commands) register(program);
   try {
+    await loadLazyHelp(program, argv);
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {

@@ -3,6 +3,7 @@
  *   { "kind": "moons", "noise"?: 0.1 } | { "kind": "8gaussians", "radius"?: 2, "std"?: 0.2 } |
  *   { "kind": "swissroll", "noise"?: 0.1, "radius"?: 4 } | { "kind": "checkerboard", "scale"?: 1 } |
  *   { "kind": "gaussian-mixture", "means": number[][], "stds": number[], "weights": number[] } |
+ *     (or "covariances": number[][][], one d x d matrix per component, instead of "stds") |
  *   { "kind": "npy", "file": "path.npy" }  (loaded by the CLI, not here)
  * Generators come from src/data/.
  */
@@ -12,7 +13,7 @@ import type { Points } from '../core/points.ts';
 import type { Rng } from '../core/rng.ts';
 import { checkerboard } from '../data/checkerboard.ts';
 import { eightGaussians } from '../data/eightGaussians.ts';
-import { type GaussianMixture, makeGaussianMixture, sampleGaussianMixture } from '../data/gaussianMixture.ts';
+import { type GaussianMixture, gaussianMixtureFromBlock, makeGaussianMixture, sampleGaussianMixture } from '../data/gaussianMixture.ts';
 import { swissRoll } from '../data/swissRoll.ts';
 import { twoMoons } from '../data/twoMoons.ts';
 
@@ -39,7 +40,7 @@ export function parseDatasetSpec(v: unknown, where: string): DatasetSpec {
 /** The Gaussian mixture of a `gaussian-mixture` spec (also the law of `8gaussians`), else null. */
 export function mixtureOf(spec: DatasetSpec, where = 'data'): GaussianMixture | null {
   if (spec.kind === 'gaussian-mixture') {
-    return makeGaussianMixture(spec.means as number[][], spec.stds as number[], spec.weights as number[], where);
+    return gaussianMixtureFromBlock(spec, where);
   }
   if (spec.kind === '8gaussians') {
     const r = (spec.radius as number | undefined) ?? 2;

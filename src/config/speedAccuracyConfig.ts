@@ -1,6 +1,6 @@
 import { describe } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
-import { type GaussianMixture, makeGaussianMixture } from '../data/gaussianMixture.ts';
+import { type GaussianMixture, gaussianMixtureFromBlock } from '../data/gaussianMixture.ts';
 import type { NamedScheduleOptions } from '../schedules/namedSchedule.ts';
 import type { PerturbationSpec } from '../thermo/perturbation.ts';
 import { PROTOCOL_NAMES, type ProtocolName, type SpeedAccuracyConfig } from '../thermo/speedAccuracy1d.ts';
@@ -34,17 +34,16 @@ function vector(v: unknown, where: string): number[] {
 export const CONFIG_KEYS = ['data', 'schedule', 'tau', 'perturbation', 'scheduleOptions'] as const;
 
 /**
- * Parse the data block `{kind: "gaussian-mixture", means: [[..], ..], stds: [..], weights: [..]}`.
+ * Parse the data block `{kind: "gaussian-mixture", means: [[..], ..], stds: [..], weights: [..]}`,
+ * or with `covariances: [[[..], ..], ..]` (one d x d symmetric positive definite matrix per
+ * component) instead of `stds`.
  * @throws InputError with the JSON path of the first problem.
  */
 export function parseMixtureBlock(v: unknown, where: string, allowedKind = 'gaussian-mixture'): GaussianMixture {
   const o = asObject(v, where);
-  rejectUnknownKeys(o, ['kind', 'means', 'stds', 'weights'], where);
+  rejectUnknownKeys(o, ['kind', 'means', 'stds', 'covariances', 'weights'], where);
   if (o.kind !== allowedKind) throw new InputError(`expected kind "${allowedKind}", got ${describe(o.kind)}`, `${where}.kind`);
-  for (const key of ['means', 'stds', 'weights']) {
-    if (!(key in o)) throw new InputError(`missing key "${key}"`, where);
-  }
-  return makeGaussianMixture(o.means as number[][], o.stds as number[], o.weights as number[], where);
+  return gaussianMixtureFromBlock(o, where);
 }
 
 /**
@@ -83,6 +82,10 @@ export function parsePerturbation(v: unknown, dim: number, where = 'config.pertu
   if (kind === 'gaussian-mixture') {
     const mixture = parseMixtureBlock(o, where);
     checkDim(mixture.dim, `${where}.means`);
+    if (mixture.covariances) {
+      // the perturbation's sampler and density (thermo/perturbationNd.ts) are isotropic per component
+      throw new InputError('full covariances are not supported for the perturbation (only for the data); give "stds"', `${where}.covariances`);
+    }
     return { kind, mixture };
   }
   throw new InputError(`unknown perturbation kind ${describe(kind)}, expected normal, uniform or gaussian-mixture`, `${where}.kind`);

@@ -5,11 +5,14 @@ import { Rng } from '../core/rng.ts';
 import { checkerboard } from '../data/checkerboard.ts';
 import { empiricalPointsFromNpy } from '../data/empiricalPoints.ts';
 import { eightGaussiansCenters } from '../data/eightGaussians.ts';
-import { makeGaussianMixture } from '../data/gaussianMixture.ts';
+import { type GaussianMixture, makeGaussianMixture, sampleGaussianMixture } from '../data/gaussianMixture.ts';
 import { swissRoll } from '../data/swissRoll.ts';
 import { twoMoons } from '../data/twoMoons.ts';
 import { linearForceMixtureField, type MixtureData, mixtureFromPoints } from '../fields/linearForceMixtureField.ts';
 import { otDisplacementField } from '../fields/otDisplacementField.ts';
+import type { OtProtocolField } from '../fields/otProtocolField.ts';
+import { semiDiscreteOtField } from '../fields/semiDiscreteOtField.ts';
+import { linearForceProcess } from '../processes/linearForceProcess.ts';
 import { scheduleProcess } from '../processes/scheduleProcess.ts';
 import { type SwissRollForceParams, swissRollForce } from '../processes/swissRollForce.ts';
 import { type NamedScheduleOptions, namedSchedule } from '../schedules/namedSchedule.ts';
@@ -32,7 +35,10 @@ export interface SpeedAccuracyNdConfig {
   points: Points | null;
   /** Human-readable data label. */
   dataLabel: string;
-  protocol: { kind: 'swiss-roll-force'; params: SwissRollForceParams } | { kind: 'schedule'; name: (typeof ND_SCHEDULES)[number] };
+  protocol:
+    | { kind: 'swiss-roll-force'; params: SwissRollForceParams }
+    | { kind: 'schedule'; name: (typeof ND_SCHEDULES)[number] }
+    | LinearProcessSpec;
   tau: number;
   perturbation: PerturbationSpec;
   engine: SpeedAccuracyNdOptions;
@@ -40,6 +46,24 @@ export interface SpeedAccuracyNdConfig {
   scheduleOptions?: NamedScheduleOptions;
   /** OT protocol: Gaussian target samples (default = number of data points / 1000 for mixtures). */
   otTargetSamples: number;
+  /**
+   * OT protocol construction: `semi-discrete` (exact plan between the Gaussian and the data cloud,
+   * 2-D only; the default in 2-D) or `kernel` (Eq. G19 estimate between two clouds; the default
+   * otherwise). Both state their error.
+   */
+  otMethod: 'semi-discrete' | 'kernel';
+}
+
+/**
+ * A time-homogeneous linear-force process dx = (A x + b) dt + sqrt(2 T) dB with any A (full
+ * covariance moments, Eqs. B3-B4): config `{"kind": "linear", "A": [[..], ..], "b": [..], "temperature": T}`.
+ */
+export interface LinearProcessSpec {
+  kind: 'linear';
+  /** dim x dim, row-major. */
+  A: number[];
+  b: number[];
+  temperature: number;
 }
 
 type Json = Record<string, unknown>;
@@ -94,7 +118,7 @@ export function isNdSpeedAccuracyConfig(json: unknown): boolean {
 export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: string) => Uint8Array): SpeedAccuracyNdConfig {
   const where = 'config';
   const o = obj(json, where);
-  known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples'], where);
+  known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples', 'otMethod'], where);
   for (const k of ['data', 'perturbation']) if (!(k in o)) throw new InputError(`missing key "${k}"`, where);
   if ('process' in o === 'schedule' in o) throw new InputError('expected exactly one of "process" and "schedule"', where);
   const d = obj(o.data, `${where}.data`);
@@ -163,13 +187,17 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
   let protocol: SpeedAccuracyNdConfig['protocol'];
   if ('process' in o) {
     const p = obj(o.process, `${where}.process`);
-    if (p.kind !== 'swiss-roll-force') throw new InputError(`unknown process kind ${describe(p.kind)}, expected "swiss-roll-force"`, `${where}.process.kind`);
-    known(p, ['kind', 'h', 'g', 'Tfin'], `${where}.process`);
-    for (const k of ['h', 'g', 'Tfin']) if (!(k in p)) throw new InputError(`missing key "${k}"`, `${where}.process`);
-    if (dim !== 2) throw new InputError(`the swiss-roll-force process is 2-D, but the data is ${dim}-D`, `${where}.process`);
-    const params = { h: finite(p.h, `${where}.process.h`), g: finite(p.g, `${where}.process.g`), Tfin: finite(p.Tfin, `${where}.process.Tfin`), tau };
-    swissRollForce(params, `${where}.process`);
-    protocol = { kind: 'swiss-roll-force', params };
+    if (p.kind === 'linear') {
+      protocol = parseLinearProcess(p, dim, `${where}.process`);
+    } else {
+      if (p.kind !== 'swiss-roll-force') throw new InputError(`unknown process kind ${describe(p.kind)}, expected "swiss-roll-force" or "linear"`, `${where}.process.kind`);
+      known(p, ['kind', 'h', 'g', 'Tfin'], `${where}.process`);
+      for (const k of ['h', 'g', 'Tfin']) if (!(k in p)) throw new InputError(`missing key "${k}"`, `${where}.process`);
+      if (dim !== 2) throw new InputError(`the swiss-roll-force process is 2-D, but the data is ${dim}-D`, `${where}.process`);
+      const params = { h: finite(p.h, `${where}.process.h`), g: finite(p.g, `${where}.process.g`), Tfin: finite(p.Tfin, `${where}.process.Tfin`), tau };
+      swissRollForce(params, `${where}.process`);
+      protocol = { kind: 'swiss-roll-force', params };
+    }
   } else {
     if (typeof o.schedule !== 'string' || !(ND_SCHEDULES as readonly string[]).includes(o.schedule)) {
       throw new InputError(`unknown schedule ${describe(o.schedule)}, expected one of ${ND_SCHEDULES.join(', ')}`, `${where}.schedule`);
@@ -193,7 +221,50 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
     for (const k of keys) if (k in so) scheduleOptions[k] = finite(so[k], `${where}.scheduleOptions.${k}`);
   }
   const otTargetSamples = 'otTargetSamples' in o ? int(o.otTargetSamples, `${where}.otTargetSamples`, 2) : (points?.n ?? 1000);
-  return { data: data!, points, dataLabel, protocol, tau, perturbation, engine, scheduleOptions, otTargetSamples };
+  let otMethod: SpeedAccuracyNdConfig['otMethod'] = dim === 2 ? 'semi-discrete' : 'kernel';
+  if ('otMethod' in o) {
+    if (o.otMethod !== 'semi-discrete' && o.otMethod !== 'kernel') {
+      throw new InputError(`unknown otMethod ${describe(o.otMethod)}, expected "semi-discrete" or "kernel"`, `${where}.otMethod`);
+    }
+    if (o.otMethod === 'semi-discrete' && dim !== 2) {
+      throw new InputError(`the semi-discrete OT construction is 2-D only, but the data is ${dim}-D; use "kernel"`, `${where}.otMethod`);
+    }
+    otMethod = o.otMethod;
+  }
+  return { data: data!, points, dataLabel, protocol, tau, perturbation, engine, scheduleOptions, otTargetSamples, otMethod };
+}
+
+/** Parse `{"kind": "linear", "A": [[..]], "b"?: [..], "temperature": T}` for `dim`-D data. */
+function parseLinearProcess(p: Json, dim: number, where: string): LinearProcessSpec {
+  known(p, ['kind', 'A', 'b', 'temperature'], where);
+  for (const k of ['A', 'temperature']) if (!(k in p)) throw new InputError(`missing key "${k}"`, where);
+  if (!Array.isArray(p.A) || p.A.length !== dim) {
+    throw new InputError(`expected a ${dim}x${dim} matrix (${dim} rows, the data dimension), got ${describe(p.A)}`, `${where}.A`);
+  }
+  const A: number[] = [];
+  (p.A as unknown[]).forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== dim) throw new InputError(`expected ${dim} entries, got ${describe(row)}`, `${where}.A[${i}]`);
+    for (let j = 0; j < dim; j++) A.push(finite(row[j], `${where}.A[${i}][${j}]`));
+  });
+  let b = new Array<number>(dim).fill(0);
+  if ('b' in p) {
+    if (!Array.isArray(p.b) || p.b.length !== dim) throw new InputError(`expected ${dim} entries, got ${describe(p.b)}`, `${where}.b`);
+    b = (p.b as unknown[]).map((v, i) => finite(v, `${where}.b[${i}]`));
+  }
+  const temperature = finite(p.temperature, `${where}.temperature`);
+  if (!(temperature >= 0)) throw new InputError(`expected a temperature >= 0, got ${temperature}`, `${where}.temperature`);
+  return { kind: 'linear', A, b, temperature };
+}
+
+/** The OT-protocol field of a config: semi-discrete (exact) or kernel (Eq. G19), see `otMethod`. */
+function otProtocolField(config: SpeedAccuracyNdConfig, rng: Rng): OtProtocolField {
+  const { tau, data } = config;
+  // the data cloud: the points themselves, or otTargetSamples exact draws of the mixture
+  const src = config.points ?? sampleGaussianMixture(data as GaussianMixture, config.otTargetSamples, rng);
+  if (config.otMethod === 'semi-discrete') return semiDiscreteOtField(src, { mean: [0, 0], std: 1 }, tau);
+  const target = new Float64Array(src.n * data.dim);
+  for (let i = 0; i < target.length; i++) target[i] = rng.normal();
+  return otDisplacementField(src, { data: target, n: src.n, dim: data.dim }, tau);
 }
 
 /**
@@ -207,23 +278,12 @@ export function runSpeedAccuracyNd(config: SpeedAccuracyNdConfig, onProgress?: S
   let flow: NdFlow;
   if (config.protocol.kind === 'swiss-roll-force') {
     flow = processFlow(linearForceMixtureField(swissRollForce(config.protocol.params), data));
+  } else if (config.protocol.kind === 'linear') {
+    const { A, b, temperature } = config.protocol;
+    const process = linearForceProcess({ name: 'linear', dim: data.dim, tau, forceMatrix: () => A, forceOffset: () => b, temperature: () => temperature });
+    flow = processFlow(linearForceMixtureField(process, data));
   } else if (config.protocol.name === 'ot') {
-    let src = config.points;
-    if (!src) {
-      const m = config.otTargetSamples;
-      const x = new Float64Array(m * data.dim);
-      for (let i = 0; i < m; i++) {
-        let u = rng.uniform();
-        let j = 0;
-        while (j < data.k - 1 && u >= data.weights[j]) u -= data.weights[j++];
-        for (let c = 0; c < data.dim; c++) x[i * data.dim + c] = data.means[j * data.dim + c] + data.stds[j] * rng.normal();
-      }
-      src = { data: x, n: m, dim: data.dim };
-    }
-    const target = new Float64Array(src.n * data.dim);
-    for (let i = 0; i < target.length; i++) target[i] = rng.normal();
-    const field = otDisplacementField(src, { data: target, n: src.n, dim: data.dim }, tau);
-    flow = otFlow(field, { mean: new Array(data.dim).fill(0), std: 1 });
+    flow = otFlow(otProtocolField(config, rng), { mean: new Array(data.dim).fill(0), std: 1 });
   } else {
     const s = namedSchedule(config.protocol.name, tau, config.scheduleOptions);
     flow = processFlow(linearForceMixtureField(scheduleProcess(s, data.dim), data), { tMax: 0.999 * tau });

@@ -1,3 +1,4 @@
+import { determinant, inverse, Matrix } from 'ml-matrix';
 import { InputError } from '../core/errors.ts';
 import type { GaussianMixture } from '../data/gaussianMixture.ts';
 import { varianceRate } from '../schedules/coefficients.ts';
@@ -16,7 +17,8 @@ export interface ScheduleMixtureField {
 }
 
 /**
- * The forward process of Gaussian-mixture data q = sum_k w_k N(mu_k, s_k^2 I) under the schedule
+ * The forward process of Gaussian-mixture data q = sum_k w_k N(mu_k, s_k^2 I) (or N(mu_k, C_k) with
+ * full covariances, see below) under the schedule
  * P^c_t(x|y) = N(m_t y, sigma_t^2 I) (Eqs. 17, 25). Each component stays Gaussian:
  *   P_t = sum_k w_k N(x | a_k, v_k I),  a_k = m_t mu_k,  v_k = m_t^2 s_k^2 + sigma_t^2.
  * With responsibilities r_k(x) = w_k N(x|a_k, v_k I) / P_t(x) (computed by log-sum-exp):
@@ -29,11 +31,17 @@ export interface ScheduleMixtureField {
  * at t = 0 (sigma = 0, dsigma/sigma = inf) and at t = tau where m_tau = 0 (cosine, cond-OT), because
  * v_k >= min(s_k^2 m_t^2 + sigma_t^2) > 0. It equals f_t - T_t grad ln P_t (Eqs. 1, 22, 23) wherever
  * those are finite.
+ *
+ * Full covariances C_k (data.covariances): V_k = m_t^2 C_k + sigma_t^2 I and
+ *   nu_t(x) = sum_k r_k [ dm_t mu_k + (1/2) dV_k/dt V_k^{-1} (x - a_k) ],  dV_k/dt = 2 m_t dm_t C_k + d(sigma_t^2)/dt I,
+ * with V_k^{-1} and det V_k from `ml-matrix` (LU) once per time: this module is the reference
+ * implementation that `linearForceMixtureField` (Cholesky kernel) is tested against.
  * @throws InputError if the schedule horizon is not positive.
  */
 export function scheduleMixtureField(data: GaussianMixture, s: Schedule): ScheduleMixtureField {
   const { dim, k, means, stds, weights } = data;
   if (!(s.tau > 0)) throw new InputError(`expected tau > 0, got ${s.tau}`, 'scheduleMixtureField');
+  if (data.covariances) return fullCovarianceField(data, s);
   const logW = new Float64Array(k);
   for (let c = 0; c < k; c++) logW[c] = Math.log(weights[c]);
   const v = new Float64Array(k);
@@ -121,5 +129,84 @@ export function scheduleMixtureField(data: GaussianMixture, s: Schedule): Schedu
       }
       return o;
     },
+  };
+}
+
+/** The full-covariance case of {@link scheduleMixtureField} (ml-matrix inverses, once per time). */
+function fullCovarianceField(data: GaussianMixture, s: Schedule): ScheduleMixtureField {
+  const { dim, k, means, weights } = data;
+  const cov = data.covariances!;
+  const dd = dim * dim;
+  let cachedT = Number.NaN;
+  let m = 1;
+  let dm = 0;
+  const prec: Matrix[] = [];
+  const halfRateTimesPrec: Matrix[] = [];
+  const logNorm = new Float64Array(k);
+  const logR = new Float64Array(k);
+  const diff = new Float64Array(dim);
+  const prepare = (t: number) => {
+    if (t === cachedT) return;
+    m = s.m(t);
+    dm = s.dm(t);
+    const sig2 = s.sigma(t) ** 2;
+    const dsig2 = varianceRate(s, t);
+    prec.length = 0;
+    halfRateTimesPrec.length = 0;
+    for (let c = 0; c < k; c++) {
+      const C = new Matrix(dim, dim);
+      for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) C.set(i, j, cov[c * dd + i * dim + j]);
+      // ml-matrix mul/add work in place: clone first
+      const V = C.clone().mul(m * m).add(Matrix.eye(dim).mul(sig2));
+      const dV = C.clone().mul(2 * m * dm).add(Matrix.eye(dim).mul(dsig2));
+      const P = inverse(V);
+      prec.push(P);
+      halfRateTimesPrec.push(dV.mmul(P).mul(0.5));
+      logNorm[c] = Math.log(weights[c]) - 0.5 * dim * Math.log(2 * Math.PI) - 0.5 * Math.log(determinant(V));
+    }
+    cachedT = t;
+  };
+  const componentLogs = (x: Float64Array, i: number): number => {
+    let mx = -Infinity;
+    for (let c = 0; c < k; c++) {
+      const P = prec[c];
+      for (let j = 0; j < dim; j++) diff[j] = x[i * dim + j] - m * means[c * dim + j];
+      let q = 0;
+      for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) q += diff[a] * P.get(a, b) * diff[b];
+      const l = logNorm[c] - 0.5 * q;
+      logR[c] = l;
+      if (l > mx) mx = l;
+    }
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += Math.exp(logR[c] - mx);
+    return mx + Math.log(sum);
+  };
+  const run = (t: number, x: Float64Array, n: number, width: number, out: Float64Array | undefined, each: (lp: number, i: number, o: Float64Array) => void) => {
+    if (x.length < n * dim) throw new InputError(`expected ${n}x${dim} coordinates, got ${x.length}`, 'scheduleMixtureField.x');
+    const o = out ?? new Float64Array(n * width);
+    prepare(t);
+    for (let i = 0; i < n; i++) each(componentLogs(x, i), i, o);
+    return o;
+  };
+  /** o[i] += sum_c r_c M_c (x_i - m mu_c) (+ dm mu_c when withOffset). */
+  const accumulate = (lp: number, x: Float64Array, i: number, o: Float64Array, mats: Matrix[], sign: number, withOffset: boolean) => {
+    for (let j = 0; j < dim; j++) o[i * dim + j] = 0;
+    for (let c = 0; c < k; c++) {
+      const r = Math.exp(logR[c] - lp);
+      if (r === 0) continue;
+      for (let j = 0; j < dim; j++) diff[j] = x[i * dim + j] - m * means[c * dim + j];
+      for (let a = 0; a < dim; a++) {
+        let v = withOffset ? dm * means[c * dim + a] : 0;
+        for (let b = 0; b < dim; b++) v += sign * mats[c].get(a, b) * diff[b];
+        o[i * dim + a] += r * v;
+      }
+    }
+  };
+  return {
+    dim,
+    tau: s.tau,
+    logDensity: (t, x, n, out) => run(t, x, n, 1, out, (lp, i, o) => (o[i] = lp)),
+    score: (t, x, n, out) => run(t, x, n, dim, out, (lp, i, o) => accumulate(lp, x, i, o, prec, -1, false)),
+    velocity: (t, x, n, out) => run(t, x, n, dim, out, (lp, i, o) => accumulate(lp, x, i, o, halfRateTimesPrec, 1, true)),
   };
 }

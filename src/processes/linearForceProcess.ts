@@ -32,6 +32,13 @@ export interface LinearForceProcess {
   temperature(t: number): number;
   /** Conditional moments (Eqs. B3-B4) at time t. */
   moments(t: number): ProcessMoments;
+  /**
+   * Present only when the force matrix is a multiple of the identity, A_t = a_t I: the time
+   * derivatives of the moments (d phi/dt, d shift/dt, d Sigma/dt), finite even where a_t and T_t
+   * diverge (t = tau for cosine and cond-OT). Mixture fields then use the posterior-mean form of
+   * the velocity (paper Eq. 97 generalised), which needs no A_t or T_t.
+   */
+  momentRates?(t: number): ProcessMoments;
 }
 
 /** Options of {@link linearForceProcess}. */

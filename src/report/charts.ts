@@ -3,9 +3,8 @@
  * Rendered with Vega-Lite/Vega (see vegaSvg.ts), DejaVu Sans, readable font sizes. Units such as
  * "a.u." belong in the labels the caller passes.
  */
-import type { TopLevelSpec } from 'vega-lite';
 import { InputError } from '../core/errors.ts';
-import { vegaLiteToSvg } from './vegaSvg.ts';
+import { type VegaLiteSpec, vegaLiteToSvg } from './vegaSvg.ts';
 
 /** Font used in every chart (installed with Debian's fonts-dejavu-core; resvg finds it). */
 export const CHART_FONT = 'DejaVu Sans';
@@ -90,7 +89,7 @@ export function lineChart(spec: LineChartSpec): string {
 }
 
 /** The Vega-Lite specification behind {@link lineChart} (same validation), e.g. to embed it in HTML. */
-export function lineChartVegaLite(spec: LineChartSpec): TopLevelSpec {
+export function lineChartVegaLite(spec: LineChartSpec): VegaLiteSpec {
   const where = 'lineChart';
   if (!spec.series || spec.series.length === 0) throw new InputError('expected at least one series', where);
   checkSize(spec.width, 'width', where);
@@ -154,7 +153,7 @@ export function lineChartVegaLite(spec: LineChartSpec): TopLevelSpec {
       order: { field: 'i', type: 'quantitative' },
     },
     config: CHART_CONFIG,
-  } as unknown as TopLevelSpec;
+  } as unknown as VegaLiteSpec;
   return vlSpec;
 }
 
@@ -187,7 +186,7 @@ export function barChart(spec: BarChartSpec): string {
 }
 
 /** The Vega-Lite specification behind {@link barChart} (same validation), e.g. to embed it in HTML. */
-export function barChartVegaLite(spec: BarChartSpec): TopLevelSpec {
+export function barChartVegaLite(spec: BarChartSpec): VegaLiteSpec {
   const where = 'barChart';
   if (!spec.categories || spec.categories.length === 0) throw new InputError('expected at least one category', where);
   if (!spec.series || spec.series.length === 0) throw new InputError('expected at least one series', where);
@@ -244,7 +243,7 @@ export function barChartVegaLite(spec: BarChartSpec): TopLevelSpec {
       tooltip: [{ field: 'v', type: 'quantitative' }],
     },
     config: CHART_CONFIG,
-  } as unknown as TopLevelSpec;
+  } as unknown as VegaLiteSpec;
   return vlSpec;
 }
 
@@ -284,7 +283,7 @@ export function heatmap(spec: HeatmapSpec): string {
 }
 
 /** The Vega-Lite specification behind {@link heatmap} (same validation), e.g. to embed it in HTML. */
-export function heatmapVegaLite(spec: HeatmapSpec): TopLevelSpec {
+export function heatmapVegaLite(spec: HeatmapSpec): VegaLiteSpec {
   const where = 'heatmap';
   const { nx, ny, x0, x1, y0, y1 } = spec;
   if (!(Number.isInteger(nx) && nx > 0 && Number.isInteger(ny) && ny > 0)) {
@@ -332,7 +331,7 @@ export function heatmapVegaLite(spec: HeatmapSpec): TopLevelSpec {
       },
     },
     config: { ...CHART_CONFIG, view: { stroke: '#888' } },
-  } as unknown as TopLevelSpec;
+  } as unknown as VegaLiteSpec;
   return vlSpec;
 }
 

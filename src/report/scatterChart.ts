@@ -1,10 +1,9 @@
 /**
  * Scatter plot of 2-D point sets (e.g. generated samples over held-out data), as an SVG string.
  */
-import type { TopLevelSpec } from 'vega-lite';
 import { InputError } from '../core/errors.ts';
 import { CHART_CONFIG, CHART_PALETTE } from './charts.ts';
-import { vegaLiteToSvg } from './vegaSvg.ts';
+import { type VegaLiteSpec, vegaLiteToSvg } from './vegaSvg.ts';
 
 /** One point set of a {@link scatterChart}: interleaved coordinates [x0, y0, x1, y1, ...]. */
 export interface ScatterSeries {
@@ -41,7 +40,7 @@ export function scatterChart(spec: ScatterChartSpec): string {
 }
 
 /** The Vega-Lite specification behind {@link scatterChart} (same validation). */
-export function scatterChartVegaLite(spec: ScatterChartSpec): TopLevelSpec {
+export function scatterChartVegaLite(spec: ScatterChartSpec): VegaLiteSpec {
   const where = 'scatterChart';
   const values: { x: number; y: number; s: string; o: number }[] = [];
   let lo = Infinity;
@@ -77,5 +76,5 @@ export function scatterChartVegaLite(spec: ScatterChartSpec): TopLevelSpec {
       opacity: { field: 'o', type: 'quantitative', legend: null, scale: null },
     },
     config: { ...CHART_CONFIG, legend: { ...CHART_CONFIG.legend, symbolSize: 120 } },
-  } as unknown as TopLevelSpec;
+  } as unknown as VegaLiteSpec;
 }

@@ -3,7 +3,7 @@ import type { Points } from '../core/points.ts';
 import type { Rng } from '../core/rng.ts';
 import { gradientProjection2d } from '../fields/gradientProjection.ts';
 import type { LinearForceMixtureField } from '../fields/linearForceMixtureField.ts';
-import type { OtDisplacementField } from '../fields/otDisplacementField.ts';
+import type { OtProtocolField } from '../fields/otProtocolField.ts';
 import { evaluateGaussianSum, isotropicGaussianSum } from '../fields/isotropicGaussianSum.ts';
 
 /** Split of T S_dot at one time into excess (v2^2) and housekeeping parts. */
@@ -79,7 +79,7 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
     throw new InputError(`expected 0 <= tMin < tMax <= ${tau}, got tMin=${tMin}, tMax=${tMax}`, 'tMin');
   }
   let startMinVariance = Infinity;
-  for (const v of field.components(tMax).variances) startMinVariance = Math.min(startMinVariance, v);
+  for (const v of field.components(tMax).minVariances) startMinVariance = Math.min(startMinVariance, v);
   const maxCells = opts.maxCells ?? 128;
   const antisymSq = (t: number): number => {
     const A = process.forceMatrix(t);
@@ -109,9 +109,8 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
       let maxSd = 0;
       let meanVar = 0;
       for (let j = 0; j < c.k; j++) {
-        const sd = Math.sqrt(c.variances[j]);
-        minSd = Math.min(minSd, sd);
-        maxSd = Math.max(maxSd, sd);
+        minSd = Math.min(minSd, Math.sqrt(c.minVariances[j]));
+        maxSd = Math.max(maxSd, Math.sqrt(c.maxVariances[j]));
         meanVar += c.weights[j] * c.variances[j];
       }
       if (dim === 2) {
@@ -149,12 +148,12 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
 }
 
 /**
- * Flow of the OT protocol: displacement interpolation from the data to the Gaussian target with
- * the kernel (Eq. G19) velocity. The true reverse start is the exact end law N(mean, std^2 I) the
+ * Flow of the OT protocol: displacement interpolation from the data to the Gaussian target, with the
+ * exact semi-discrete velocity (2-D point clouds) or the kernel (Eq. G19) estimate. The true reverse start is the exact end law N(mean, std^2 I) the
  * target cloud was drawn from (fresh samples, exact density). An OT velocity is a gradient (T4),
  * so housekeeping is 0 by construction and v2^2 = int |nu|^2 P.
  */
-export function otFlow(field: OtDisplacementField, end: { mean: number[]; std: number }): NdFlow {
+export function otFlow(field: OtProtocolField, end: { mean: number[]; std: number }): NdFlow {
   const dim = field.dim;
   if (end.mean.length !== dim) throw new InputError(`expected ${dim} coordinates, got ${end.mean.length}`, 'ot.end.mean');
   const g = isotropicGaussianSum(Float64Array.from(end.mean), [end.std * end.std], [1], dim, 'ot.end');
@@ -162,7 +161,7 @@ export function otFlow(field: OtDisplacementField, end: { mean: number[]; std: n
     name: 'ot',
     dim,
     tau: field.tau,
-    tMin: 0,
+    tMin: field.tMin,
     tMax: field.tau,
     startMinVariance: end.std * end.std,
     conservative: true,

@@ -3,16 +3,17 @@
  * reproductions (src/experiments/registry.ts) and write results.json, PNG figures and report.md
  * into the output folder. Progress goes to stderr; stdout gets only the final summary.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.ts';
 import type { Experiment } from '../../experiments/experiment.ts';
-import { experiments as registeredExperiments } from '../../experiments/registry.ts';
 import { UsageError } from '../errors.ts';
 import { makeDirs, writeFileAtomic } from '../../io/files.ts';
+import { lazyHelp } from '../lazyHelp.ts';
 import { createProgress, type Progress } from '../progress.ts';
+import { thermodiffVersion } from '../version.ts';
 
 /** Options of {@link runReproduce}. */
 export interface ReproduceOptions {
@@ -37,16 +38,6 @@ export interface ReproduceSummary {
   /** Files written, relative to `out`. */
   files: string[];
   seconds: number;
-}
-
-/** The package version from package.json (the CLI runs from the source tree). */
-export function thermodiffVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 function selectExperiments(names: string[], list: readonly Experiment[]): Experiment[] {
@@ -119,7 +110,8 @@ function reportHeader(opts: ReproduceOptions, summary: ReproduceSummary, started
  *   folder cannot be created.
  */
 export async function runReproduce(opts: ReproduceOptions): Promise<ReproduceSummary> {
-  const list = opts.experiments ?? registeredExperiments;
+  // the registry loads every experiment (and vega): only when reproduce runs (see commands/index.ts)
+  const list = opts.experiments ?? (await import('../../experiments/registry.ts')).experiments;
   const chosen = selectExperiments(opts.names, list);
   const dir = prepareOutDir(opts.out);
   const progress = opts.progress ?? createProgress();
@@ -177,11 +169,10 @@ function parseSeed(v: string): number {
 
 /** Register `thermodiff reproduce`. */
 export function register(program: Command): void {
-  const names = registeredExperiments.map((e) => `${e.name}${e.runsByDefault ? '' : ' (not by default)'}: ${e.title}`);
-  program
+  const cmd = program
     .command('reproduce')
     .description('reproduce the paper\'s experiments: results.json, PNG figures and report.md')
-    .argument('[names...]', `experiments to run, or "all" (default: those that run by default)\n${names.map((n) => `  ${n}`).join('\n')}`)
+    .argument('[names...]', 'experiments to run (listed below), or "all" (default: those that run by default)')
     .option('--out <dir>', 'output folder', 'out')
     .option('--quick', 'reduced sizes (for tests; the report says so)', false)
     .option('--seed <n>', 'random seed', '1')
@@ -196,4 +187,8 @@ export function register(program: Command): void {
       process.stdout.write(`${parts.join('; ')}; total ${s.seconds.toFixed(1)} s\n`);
       if (s.failed.length > 0) process.exitCode = 1;
     });
+  lazyHelp(cmd, async () => {
+    const { experiments } = await import('../../experiments/registry.ts');
+    return `\nExperiments:\n${experiments.map((e) => `  ${e.name}${e.runsByDefault ? '' : ' (not by default)'}: ${e.title}`).join('\n')}`;
+  });
 }

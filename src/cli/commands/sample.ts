@@ -12,8 +12,6 @@ import { InputError } from '../../core/errors.ts';
 import type { Points } from '../../core/points.ts';
 import { Rng } from '../../core/rng.ts';
 import { writeNpy } from '../../io/npy.ts';
-import { svgToPng } from '../../report/png.ts';
-import { scatterChart } from '../../report/scatterChart.ts';
 import type { FlowModel } from '../../nn/models/flowModel.ts';
 import { integrateFlow } from '../../nn/sample/integrateFlow.ts';
 import { loadFlowModel } from '../../nn/models/loadFlowModel.ts';
@@ -135,7 +133,7 @@ export function register(program: Command): void {
         nfe = r.nfe;
       }
       const seconds = (performance.now() - t0) / 1000;
-      const png = o.png === undefined ? undefined : samplesPng(model, x, n, solver, nfe, seed);
+      const png = o.png === undefined ? undefined : await samplesPng(model, x, n, solver, nfe, seed);
       writeFileAtomic(resolve(String(o.out)), writeNpy(x, [n, model.dim], 'float32'));
       if (png) writeFileAtomic(resolve(String(o.png)), png);
       const summary = { n, dim: model.dim, solver, nfe, seconds, out: resolve(String(o.out)), ...(grid ? { grid: grid.name, steps: grid.times.length - 1 } : {}), ...(png ? { png: resolve(String(o.png)) } : {}) };
@@ -147,7 +145,9 @@ export function register(program: Command): void {
  * Scatter plot (PNG) of 2-D samples over as many fresh data points from the model's training config
  * (a data stream of its own, so never the training points; omitted when the config is missing).
  */
-function samplesPng(model: FlowModel, x: Float32Array, n: number, solver: string, nfe: number, seed: number): Uint8Array {
+async function samplesPng(model: FlowModel, x: Float32Array, n: number, solver: string, nfe: number, seed: number): Promise<Uint8Array> {
+  // the chart modules (vega, resvg) load here, not at CLI start (see commands/index.ts)
+  const [{ scatterChart }, { svgToPng }] = await Promise.all([import('../../report/scatterChart.ts'), import('../../report/png.ts')]);
   const series = [];
   const cfgJson = trainConfigJson(model);
   if (cfgJson) {

@@ -19,8 +19,6 @@ import { readCheckpointFile, writeCheckpointFile } from '../../nn/train/checkpoi
 import { stepRng } from '../../nn/train/stepRng.ts';
 import { parseTrainConfig, type TrainConfig } from '../../config/trainConfig.ts';
 import { trainFlowModel } from '../../nn/train/trainFlowModel.ts';
-import { lineChart } from '../../report/charts.ts';
-import { svgToPng } from '../../report/png.ts';
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
 import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
 import { readFileChecked, readJsonFile, writeFileAtomic } from '../../io/files.ts';
@@ -102,6 +100,8 @@ export async function runTrainConfig(
   (model.meta.training as Record<string, unknown>).config = cfg;
   await model.save(join(out, 'model'));
   writeFileAtomic(join(out, 'losses.json'), JSON.stringify({ step0: 1, losses }));
+  // the chart modules (vega, resvg) load here, not at CLI start (see commands/index.ts)
+  const { lossCurvePng } = await import('../../report/lossCurvePng.ts');
   writeFileAtomic(join(out, 'loss.png'), lossCurvePng(losses, `${cfg.data.kind}, ${schedule.name}, ${cfg.coupling}`));
   return {
     out,
@@ -110,34 +110,6 @@ export async function runTrainConfig(
     seconds,
     stepsPerSecond: (cfg.steps - first) / seconds,
   };
-}
-
-/** Loss curve (raw per-step loss, thinned to <= 1000 points, and a 2%-EMA smoothed line), log y. */
-export function lossCurvePng(losses: number[], title: string): Uint8Array {
-  const stride = Math.max(1, Math.ceil(losses.length / 1000));
-  const xs: number[] = [];
-  const raw: number[] = [];
-  const smooth: number[] = [];
-  let avg = losses[0];
-  losses.forEach((l, i) => {
-    avg = i === 0 ? l : 0.98 * avg + 0.02 * l;
-    if (i % stride === 0 || i === losses.length - 1) {
-      xs.push(i + 1);
-      raw.push(l);
-      smooth.push(avg);
-    }
-  });
-  const svg = lineChart({
-    title: `training loss (${title})`,
-    xLabel: 'step',
-    yLabel: 'flow-matching loss',
-    logY: true,
-    series: [
-      { name: 'per step', x: xs, y: raw, dash: true },
-      { name: 'smoothed (EMA 0.98)', x: xs, y: smooth },
-    ],
-  });
-  return svgToPng(svg);
 }
 
 export function register(program: Command): void {

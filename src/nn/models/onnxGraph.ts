@@ -3,11 +3,10 @@
  * express an MLP forward pass, its hand-derived backward pass and an optimiser update as one graph,
  * so that onnxruntime runs a whole training step in native code.
  *
- * Browser-safe: no Node-only API (onnx-proto is plain protobufjs).
+ * onnx-proto is an optional dependency, loaded on the first graph built (optionalDependencies.ts).
  */
-import onnxProto from 'onnx-proto';
-
-const { onnx } = onnxProto;
+import type { onnx as OnnxNs } from 'onnx-proto';
+import { onnxProto } from './optionalDependencies.ts';
 
 /** ONNX element type FLOAT (float32). */
 const FLOAT = 1;
@@ -25,10 +24,10 @@ export type AttrValue = number | { float: number } | number[] | string;
  * numbers (fixed) or strings (symbolic, e.g. `'batch'`).
  */
 export class OnnxGraph {
-  private readonly nodes: ReturnType<typeof onnx.NodeProto.create>[] = [];
-  private readonly inputs: ReturnType<typeof onnx.ValueInfoProto.create>[] = [];
-  private readonly outputs: ReturnType<typeof onnx.ValueInfoProto.create>[] = [];
-  private readonly initializers: ReturnType<typeof onnx.TensorProto.create>[] = [];
+  private readonly nodes: ReturnType<typeof OnnxNs.NodeProto.create>[] = [];
+  private readonly inputs: ReturnType<typeof OnnxNs.ValueInfoProto.create>[] = [];
+  private readonly outputs: ReturnType<typeof OnnxNs.ValueInfoProto.create>[] = [];
+  private readonly initializers: ReturnType<typeof OnnxNs.TensorProto.create>[] = [];
   private counter = 0;
 
   /** A fresh internal value name. */
@@ -50,6 +49,7 @@ export class OnnxGraph {
 
   /** A float32 constant (scalar when `dims` is empty). */
   constFloat(values: number[], dims: number[] = []): string {
+    const onnx = onnxProto();
     const name = this.fresh('c');
     this.initializers.push(
       onnx.TensorProto.create({ name, dataType: FLOAT, dims, floatData: values }),
@@ -59,6 +59,7 @@ export class OnnxGraph {
 
   /** An int64 constant (used for `axes` inputs). */
   constInt64(values: number[], dims: number[] = [values.length]): string {
+    const onnx = onnxProto();
     const name = this.fresh('c');
     this.initializers.push(onnx.TensorProto.create({ name, dataType: INT64, dims, int64Data: values }));
     return name;
@@ -66,6 +67,7 @@ export class OnnxGraph {
 
   /** Add a node; returns the name of its (single) output. */
   node(op: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outName?: string): string {
+    const onnx = onnxProto();
     const out = outName ?? this.fresh();
     this.nodes.push(
       onnx.NodeProto.create({
@@ -81,6 +83,7 @@ export class OnnxGraph {
 
   /** Serialise to ONNX ModelProto bytes. */
   toBytes(graphName = 'thermodiff'): Uint8Array {
+    const onnx = onnxProto();
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: 'thermodiff',
@@ -98,6 +101,7 @@ export class OnnxGraph {
 }
 
 function valueInfo(name: string, shape: (number | string)[], elemType: number) {
+  const onnx = onnxProto();
   return onnx.ValueInfoProto.create({
     name,
     type: onnx.TypeProto.create({
@@ -116,6 +120,7 @@ function valueInfo(name: string, shape: (number | string)[], elemType: number) {
 }
 
 function attribute(name: string, v: AttrValue) {
+  const onnx = onnxProto();
   const A = onnx.AttributeProto.AttributeType;
   if (typeof v === 'string') return onnx.AttributeProto.create({ name, type: A.STRING, s: new TextEncoder().encode(v) });
   if (Array.isArray(v)) return onnx.AttributeProto.create({ name, type: A.INTS, ints: v });

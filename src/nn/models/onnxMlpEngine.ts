@@ -4,12 +4,18 @@
  * onnxruntime tensors between steps: each step's outputs are fed back as the next step's inputs,
  * with no copy in JS. Node-only.
  */
-import ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { NumericalError } from '../../core/errors.ts';
 import type { AdamState, MlpEngine, TrainStepOptions } from './mlpEngine.ts';
 import { buildForwardGraph, buildTrainStepGraph, paramNames, paramShapes } from './mlpGraphs.ts';
+import { onnxRuntime } from './optionalDependencies.ts';
 
-type Tensor = InstanceType<typeof ort.Tensor>;
+type Tensor = Ort.Tensor;
+
+/** A float32 onnxruntime tensor (onnxruntime-node is loaded on first use). */
+function float32Tensor(data: Float32Array, dims: readonly number[]): Tensor {
+  return new (onnxRuntime().Tensor)('float32', data, dims);
+}
 
 export class OnnxMlpEngine implements MlpEngine {
   readonly dim: number;
@@ -26,19 +32,19 @@ export class OnnxMlpEngine implements MlpEngine {
   private constructor(
     readonly sizes: readonly number[],
     readonly batchSize: number,
-    private readonly trainSession: ort.InferenceSession,
-    private readonly fwdSession: ort.InferenceSession,
+    private readonly trainSession: Ort.InferenceSession,
+    private readonly fwdSession: Ort.InferenceSession,
     params: Float32Array[],
   ) {
     this.dim = sizes[sizes.length - 1];
     this.names = paramNames(sizes);
     this.shapes = paramShapes(sizes);
-    this.params = params.map((p, i) => new ort.Tensor('float32', p.slice(), this.shapes[i]));
-    this.m = this.shapes.map((s) => new ort.Tensor('float32', new Float32Array(s.reduce((a, b) => a * b, 1)), s));
-    this.v = this.shapes.map((s) => new ort.Tensor('float32', new Float32Array(s.reduce((a, b) => a * b, 1)), s));
+    this.params = params.map((p, i) => float32Tensor(p.slice(), this.shapes[i]));
+    this.m = this.shapes.map((s) => float32Tensor(new Float32Array(s.reduce((a, b) => a * b, 1)), s));
+    this.v = this.shapes.map((s) => float32Tensor(new Float32Array(s.reduce((a, b) => a * b, 1)), s));
     this.xBuf = new Float32Array(batchSize * sizes[0]);
-    this.xTensor = new ort.Tensor('float32', this.xBuf, [batchSize, sizes[0]]);
-    this.yTensor = new ort.Tensor('float32', new Float32Array(batchSize * this.dim), [batchSize, this.dim]);
+    this.xTensor = float32Tensor(this.xBuf, [batchSize, sizes[0]]);
+    this.yTensor = float32Tensor(new Float32Array(batchSize * this.dim), [batchSize, this.dim]);
   }
 
   static async create(
@@ -53,11 +59,11 @@ export class OnnxMlpEngine implements MlpEngine {
       executionMode: 'sequential' as const,
       graphOptimizationLevel: 'all' as const,
     };
-    const train = await ort.InferenceSession.create(
+    const train = await onnxRuntime().InferenceSession.create(
       buildTrainStepGraph(sizes, batchSize, { beta1: o.beta1, beta2: o.beta2, eps: o.eps }),
       sessionOptions,
     );
-    const fwd = await ort.InferenceSession.create(buildForwardGraph(sizes), sessionOptions);
+    const fwd = await onnxRuntime().InferenceSession.create(buildForwardGraph(sizes), sessionOptions);
     return new OnnxMlpEngine(sizes, batchSize, train, fwd, params);
   }
 
@@ -77,9 +83,9 @@ export class OnnxMlpEngine implements MlpEngine {
     const feeds: Record<string, Tensor> = {
       X: this.xTensor,
       T: this.yTensor,
-      lr: new ort.Tensor('float32', new Float32Array([opts.lr]), []),
-      step: new ort.Tensor('float32', new Float32Array([this.step + 1]), []),
-      maxNorm: new ort.Tensor('float32', new Float32Array([Number.isFinite(opts.maxNorm) ? opts.maxNorm : 3.0e38]), []),
+      lr: float32Tensor(new Float32Array([opts.lr]), []),
+      step: float32Tensor(new Float32Array([this.step + 1]), []),
+      maxNorm: float32Tensor(new Float32Array([Number.isFinite(opts.maxNorm) ? opts.maxNorm : 3.0e38]), []),
     };
     this.names.forEach((n, i) => {
       feeds[n] = this.params[i];
@@ -102,7 +108,7 @@ export class OnnxMlpEngine implements MlpEngine {
   async predict(x: Float32Array, t: Float32Array, n: number): Promise<Float32Array> {
     const buf = new Float32Array(n * (this.dim + 1));
     this.fillInput(x, t, n, buf);
-    const feeds: Record<string, Tensor> = { X: new ort.Tensor('float32', buf, [n, this.dim + 1]) };
+    const feeds: Record<string, Tensor> = { X: float32Tensor(buf, [n, this.dim + 1]) };
     this.names.forEach((name, i) => {
       feeds[name] = this.params[i];
     });
@@ -115,7 +121,7 @@ export class OnnxMlpEngine implements MlpEngine {
   }
 
   setParams(params: readonly Float32Array[]): void {
-    this.params = params.map((p, i) => new ort.Tensor('float32', p.slice(), this.shapes[i]));
+    this.params = params.map((p, i) => float32Tensor(p.slice(), this.shapes[i]));
   }
 
   getAdamState(): AdamState {
@@ -128,8 +134,8 @@ export class OnnxMlpEngine implements MlpEngine {
 
   setAdamState(s: AdamState): void {
     this.step = s.step;
-    this.m = s.m.map((p, i) => new ort.Tensor('float32', p.slice(), this.shapes[i]));
-    this.v = s.v.map((p, i) => new ort.Tensor('float32', p.slice(), this.shapes[i]));
+    this.m = s.m.map((p, i) => float32Tensor(p.slice(), this.shapes[i]));
+    this.v = s.v.map((p, i) => float32Tensor(p.slice(), this.shapes[i]));
   }
 
   async dispose(): Promise<void> {

@@ -73,7 +73,7 @@ function cliOptions(o: Record<string, unknown>): OptimizeScheduleOptions {
  * evaluation) from the seed, and two held-out data sets regenerated from the training config (streams
  * of their own, never the training points; omitted when the model has no training config).
  */
-function modelStudyInputs(model: FlowModel, o: { nOpt: number; nEval: number; seed: number; label: string }): ModelStudyInputs {
+export function modelStudyInputs(model: FlowModel, o: { nOpt: number; nEval: number; seed: number; label: string }): ModelStudyInputs {
   const rng = new Rng(o.seed);
   const optStarts = Float64Array.from(priorSamples(model, o.nOpt, rng).data);
   const evalStarts = Float64Array.from(priorSamples(model, o.nEval, rng).data);
@@ -129,7 +129,8 @@ export function optimizeScheduleTable(r: OptimizeScheduleResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-function checkFinite(r: OptimizeScheduleResult): void {
+/** @throws NumericalError naming every non-finite L, c2, c2ConstantSpeed, endpoint error or W2 of a result. */
+export function checkFinite(r: OptimizeScheduleResult): void {
   const bad: string[] = [];
   for (const [k, v] of [
     ['L', r.L],

@@ -7,8 +7,9 @@
 import { registerSweepCommand } from '../../sweep/sweepRegistry.ts';
 import { speedAccuracySweep } from './speedAccuracy.ts';
 import { trainSweep } from './train.ts';
+import { optimizeScheduleSweep } from './optimizeSchedule.ts';
 
-for (const command of [speedAccuracySweep, trainSweep]) registerSweepCommand(command);
+for (const command of [speedAccuracySweep, trainSweep, optimizeScheduleSweep]) registerSweepCommand(command);
 
 /** URL of this module: the `setup` of runSweep. */
 export const SWEEP_SETUP = import.meta.url;

@@ -9,7 +9,8 @@
 #      skipLibCheck false) and a DOM-only consumer of the core entry type-check.
 #   5. the installed bin: --help (and what it loads: no vega/resvg/onnx), `ot` on two .npy files
 #      and `speed-accuracy` on a shipped config (same numbers as the library), `train` without
-#      onnxruntime-node (exit 2, one line naming the package).
+#      onnxruntime-node (exit 2, one line naming the package), a sweep, `optimize-schedule` with its
+#      report (same numbers as the library).
 # Options: --with-training also installs onnxruntime-node + onnx-proto into the consumer and runs a
 # 20-step training (about +30 s and 300 MB). --keep keeps the temporary folder.
 # Needs the repo's node_modules (for tsc). Installs come from the npm registry or npm's cache
@@ -124,6 +125,21 @@ node -e "
 " "$work/sweep-merged.json"
 say "thermodiff sweep plan/run/merge from the installed package: 2 tasks on a worker process"
 
+# optimize-schedule from the installed bin: the library's numbers, and its report (charts load lazily) --
+os_cfg=$consumer/node_modules/thermodiff/configs/fig6-mean-cosine.json
+"$bin" optimize-schedule --config "$os_cfg" --nfe 2 --max-iterations 5 --panels 32 --json --report "$work/os-report" >"$work/os.json" ||
+  fail "thermodiff optimize-schedule exited $?"
+[ -s "$work/os-report/report.md" ] && [ -s "$work/os-report/grids.png" ] || fail "thermodiff optimize-schedule --report wrote no report"
+node --input-type=module -e "
+  import { readFileSync } from 'node:fs';
+  import { runOptimizeScheduleConfig } from 'thermodiff';
+  const cli = JSON.parse(readFileSync(process.argv[1], 'utf8'));
+  const lib = await runOptimizeScheduleConfig(JSON.parse(readFileSync(process.argv[2], 'utf8')), { nfe: 2, maxIterations: 5, panels: 32 });
+  const same = cli.L === lib.L && cli.c2 === lib.c2 && cli.grids.every((g, i) => g.endpointError === lib.grids[i].endpointError && g.times.every((t, j) => t === lib.grids[i].times[j]));
+  if (!same) { console.error('package-check: FAILED: optimize-schedule from the bin differs from the library'); process.exit(1); }
+  console.log('package-check: thermodiff optimize-schedule (L ' + cli.L + ', optimised W2 ' + cli.grids[4].w2 + ') prints the library numbers; report written');
+" "$work/os.json" "$os_cfg"
+
 # optional: the training path with the optional packages installed --------------------------------
 if [ "$with_training" = 1 ]; then
   ONNXRUNTIME_NODE_INSTALL=skip npm install --prefer-offline --no-audit --no-fund --loglevel=error \
@@ -138,7 +154,10 @@ if [ "$with_training" = 1 ]; then
   " node_modules/thermodiff/configs/train-8gaussians-gaussian.json
   "$bin" train --config train.json --quiet --json >"$work/train.json" || fail "thermodiff train with onnxruntime-node installed"
   "$bin" sample --model run --n 100 --out run/samples.npy --solver euler --steps 10 >/dev/null || fail "thermodiff sample"
-  say "with onnxruntime-node installed: train (20 steps) and sample ok: $(cat "$work/train.json")"
+  "$bin" optimize-schedule --model run --nfe 4 --starts 50 --eval-starts 50 --max-iterations 3 --panels 8 --out run/grid.json >/dev/null ||
+    fail "thermodiff optimize-schedule --model"
+  "$bin" sample --model run --grid run/grid.json --n 100 --out run/samples-grid.npy >/dev/null || fail "thermodiff sample --grid"
+  say "with onnxruntime-node installed: train (20 steps), sample, optimize-schedule --model and sample --grid ok: $(cat "$work/train.json")"
 fi
 
 say "all checks passed in $(($(date +%s) - t0)) s"

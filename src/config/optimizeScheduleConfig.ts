@@ -11,6 +11,7 @@ import type { Schedule } from '../schedules/schedule.ts';
 import { parseScheduleFile, type ScheduleFile } from '../schedules/scheduleFile.ts';
 import { validateSchedule } from '../schedules/validateSchedule.ts';
 import { parseMixtureBlock } from './speedAccuracyConfig.ts';
+import { parseLinearProcess } from './speedAccuracyNdConfig.ts';
 
 
 function int(v: unknown, where: string, min: number, max: number): number {
@@ -73,13 +74,16 @@ export function parseOptimizeOptions(v: unknown, where = 'config.optimize'): Opt
  * Validate an optimize-schedule config: a speed-accuracy config (`data`, `schedule`, `tau`,
  * `scheduleOptions`; a `perturbation` is accepted and ignored, so the same files serve both commands)
  * plus an optional `optimize` block ({@link parseOptimizeOptions}). `schedule` is one of cosine,
- * cond-ot, ot, vp-linear, ve, or an inline schedule file object (format "thermodiff-schedule").
+ * cond-ot, ot, vp-linear, ve, or an inline schedule file object (format "thermodiff-schedule");
+ * instead of `schedule`, `process: {"kind": "linear", "A": [[..]], "b"?: [..], "temperature": T}`
+ * (a time-homogeneous linear-force process, as in n-D speed-accuracy configs).
  * @throws InputError with the JSON path of the first problem.
  */
 export function parseOptimizeScheduleConfig(json: unknown, where = 'config'): OptimizeScheduleConfig {
   const o = jsonObject(json, where);
-  rejectUnknownKeys(o, ['data', 'schedule', 'tau', 'scheduleOptions', 'perturbation', 'optimize'], where);
-  for (const k of ['data', 'schedule']) if (!(k in o)) throw new InputError(`missing key "${k}"`, where);
+  rejectUnknownKeys(o, ['data', 'schedule', 'process', 'tau', 'scheduleOptions', 'perturbation', 'optimize'], where);
+  if (!('data' in o)) throw new InputError('missing key "data"', where);
+  if ('schedule' in o === 'process' in o) throw new InputError('expected exactly one of "schedule" and "process"', where);
   const data = parseMixtureBlock(o.data, `${where}.data`);
   let tau = 1;
   if ('tau' in o) {
@@ -89,6 +93,12 @@ export function parseOptimizeScheduleConfig(json: unknown, where = 'config'): Op
   let scheduleOptions: NamedScheduleOptions | undefined;
   if ('scheduleOptions' in o) scheduleOptions = parseNamedScheduleOptions(o.scheduleOptions, `${where}.scheduleOptions`);
   const options = 'optimize' in o ? parseOptimizeOptions(o.optimize, `${where}.optimize`) : {};
+  if ('process' in o) {
+    const p = jsonObject(o.process, `${where}.process`);
+    if (p.kind !== 'linear') throw new InputError(`unknown process kind ${describe(p.kind)}, expected "linear"`, `${where}.process.kind`);
+    const { A, b, temperature } = parseLinearProcess(p, data.dim, `${where}.process`);
+    return { data, schedule: 'linear', process: { A, b, temperature }, tau, options };
+  }
   let schedule: string | Schedule;
   let scheduleFile: ScheduleFile | undefined;
   if (typeof o.schedule === 'object' && o.schedule !== null) {

@@ -235,7 +235,7 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
 }
 
 /** Parse `{"kind": "linear", "A": [[..]], "b"?: [..], "temperature": T}` for `dim`-D data. */
-function parseLinearProcess(p: Json, dim: number, where: string): LinearProcessSpec {
+export function parseLinearProcess(p: Json, dim: number, where: string): LinearProcessSpec {
   known(p, ['kind', 'A', 'b', 'temperature'], where);
   for (const k of ['A', 'temperature']) if (!(k in p)) throw new InputError(`missing key "${k}"`, where);
   if (!Array.isArray(p.A) || p.A.length !== dim) {

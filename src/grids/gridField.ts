@@ -56,8 +56,11 @@ export function exact1dGridField(process: Exact1dProcess): GridField {
   return { ...field, flow: exactFlow(field) };
 }
 
-/** The exact velocity of Gaussian-mixture data under an (m, sigma) schedule in any dimension. */
-export function mixtureGridField(mixture: ScheduleMixtureField, label = 'exact mixture velocity'): GridField {
+/**
+ * The exact velocity of Gaussian-mixture data in any dimension: under an (m, sigma) schedule
+ * (ScheduleMixtureField) or a linear-force process (LinearForceMixtureField).
+ */
+export function mixtureGridField(mixture: Pick<ScheduleMixtureField, 'dim' | 'tau' | 'velocity'>, label = 'exact mixture velocity'): GridField {
   const velocity = (t: number, x: Float64Array, n: number, out: Float64Array) => {
     mixture.velocity(t, x, n, out);
   };

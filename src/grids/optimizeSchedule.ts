@@ -13,14 +13,16 @@ import { NumericalError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import { type GaussianMixture, sampleGaussianMixture } from '../data/gaussianMixture.ts';
 import { otProcess1d, scheduleProcess1d } from '../fields/exact1d.ts';
+import { linearForceMixtureField } from '../fields/linearForceMixtureField.ts';
 import { scheduleMixtureField } from '../fields/scheduleMixtureField.ts';
+import { linearForceProcess } from '../processes/linearForceProcess.ts';
 import { type NamedScheduleOptions, namedSchedule } from '../schedules/namedSchedule.ts';
 import type { Schedule } from '../schedules/schedule.ts';
 import { type ScheduleFile, scheduleFileJson } from '../schedules/scheduleFile.ts';
 import { speedOnNewClock, type TimeChange } from '../schedules/timeChange.ts';
 import { timeChangedSchedule } from '../schedules/timeChangedSchedule.ts';
 import { exact1dStudyContext, speed1d } from './exact1dStudy.ts';
-import { mixtureGridField } from './gridField.ts';
+import { type GridField, mixtureGridField } from './gridField.ts';
 import { GRID_NAMES, type GridResult, type GridStudyContext, gridStudy } from './gridStudy.ts';
 import { type GridPlan, type GridSolverName, gridPlan } from './integrateGrid.ts';
 import { sampledStudyContext } from './sampledStudy.ts';
@@ -54,8 +56,13 @@ export interface OptimizeScheduleOptions {
 /** A validated optimize-schedule config. */
 export interface OptimizeScheduleConfig {
   data: GaussianMixture;
-  /** `ot`, a named schedule, or a schedule file's schedule. */
+  /** `ot`, a named schedule, or a schedule file's schedule (ignored when `process` is given). */
   schedule: string | Schedule;
+  /**
+   * A time-homogeneous linear-force process dx = (A x + b) dt + sqrt(2 T) dB instead of a schedule
+   * (A row-major dim x dim, b of length dim, T >= 0): sampled study with the exact mixture velocity.
+   */
+  process?: { A: number[]; b: number[]; temperature: number };
   tau: number;
   scheduleOptions?: NamedScheduleOptions;
   /** Set when the schedule came from a schedule file (its base is then exportable). */
@@ -226,6 +233,7 @@ export async function optimizeSchedule(config: OptimizeScheduleConfig): Promise<
   const t0 = performance.now();
   const opts = config.options;
   const { data, tau } = config;
+  if (config.process) return optimizeScheduleLinear(config, config.process, t0);
   const schedule = config.schedule === 'ot' ? null : typeof config.schedule === 'string' ? namedSchedule(config.schedule, tau, config.scheduleOptions) : config.schedule;
   const protocol = typeof config.schedule === 'string' ? config.schedule : config.schedule.name;
   // Validate the options up front (before any expensive work).
@@ -274,21 +282,42 @@ export async function optimizeSchedule(config: OptimizeScheduleConfig): Promise<
   // n-D Gaussian mixture with the exact velocity.
   const s = schedule as Schedule;
   const field = mixtureGridField(scheduleMixtureField(data, s), `exact ${data.dim}-D mixture velocity (${protocol})`);
+  const m = s.m(tau);
+  const sg = s.sigma(tau);
+  const drawStarts = (n: number, rng: Rng) => {
+    const y = sampleGaussianMixture(data, n, rng);
+    return Float64Array.from(y.data, (v) => m * v + sg * rng.normal());
+  };
+  return sampledMixtureStudy(config, { field, schedule: s, protocol, drawStarts, notes, exportable: (tc, provenance) => exportable(config, tc, provenance) }, t0);
+}
+
+/**
+ * The sampled study of Gaussian-mixture data with an exact velocity (n-D schedules, linear-force
+ * processes): optimisation and evaluation starts drawn exactly from P_tau (streams 1 and 2 of the
+ * seed), two held-out data sets (streams 3 and 4).
+ */
+async function sampledMixtureStudy(
+  config: OptimizeScheduleConfig,
+  o: {
+    field: GridField;
+    schedule: Schedule | null;
+    protocol: string;
+    drawStarts: (n: number, rng: Rng) => Float64Array;
+    notes: string[];
+    exportable: (tc: TimeChange, provenance: Record<string, unknown>) => Record<string, unknown> | null;
+  },
+  t0: number,
+): Promise<OptimizeScheduleResult> {
+  const opts = config.options;
+  const { data } = config;
   const seed = opts.seed ?? 0;
   const nOpt = opts.optStarts ?? 1000;
   const nEval = opts.evalStarts ?? 1000;
-  const draw = (n: number, stream: number) => {
-    const rng = new Rng(seed * 7919 + stream);
-    const y = sampleGaussianMixture(data, n, rng);
-    const m = s.m(tau);
-    const sg = s.sigma(tau);
-    return Float64Array.from(y.data, (v) => m * v + sg * rng.normal());
-  };
   const ctx = await sampledStudyContext({
-    field,
-    schedule: s,
-    optStarts: draw(nOpt, 1),
-    evalStarts: draw(nEval, 2),
+    field: o.field,
+    schedule: o.schedule,
+    optStarts: o.drawStarts(nOpt, new Rng(seed * 7919 + 1)),
+    evalStarts: o.drawStarts(nEval, new Rng(seed * 7919 + 2)),
     data: sampleGaussianMixture(data, nEval, new Rng(seed * 7919 + 3)),
     data2: sampleGaussianMixture(data, nEval, new Rng(seed * 7919 + 4)),
     panels: opts.panels,
@@ -301,17 +330,44 @@ export async function optimizeSchedule(config: OptimizeScheduleConfig): Promise<
   return runGridStudies(
     ctx,
     {
-      protocol,
+      protocol: o.protocol,
       dim: data.dim,
       speedAt: (t) => tc.speedAt(t),
       speedAfterAt: (x) => speedOnNewClock(tc, x),
       errorMeasure: ERROR_SAMPLED(nEval, 'rtol 1e-11'),
       w2Measure: `W2 of the ${nEval} generated points to ${nEval} fresh data points (exact OT); w2DataNoise is the same between two data sets`,
       w2DataNoise: ctx.w2DataNoise,
-      scheduleFile: exportable(config, tc, provenance),
-      notes,
+      scheduleFile: o.exportable(tc, provenance),
+      notes: o.notes,
     },
     opts,
     t0,
   );
+}
+
+/**
+ * optimize-schedule for Gaussian-mixture data (any dimension, 1-D included) under a time-homogeneous
+ * linear-force process: the exact velocity nu = A x + b - T grad ln P_t (Eq. 1; linearForceMixtureField)
+ * and exact draws from P_tau. There is no (m, sigma) schedule: no EDM or log-SNR grid and no schedule
+ * file. The speeds are the kinetic energy E|nu|^2 along the flow: the Wasserstein speed v2^2 when A is
+ * symmetric (nu is then a gradient), an upper bound of it otherwise.
+ */
+async function optimizeScheduleLinear(config: OptimizeScheduleConfig, p: NonNullable<OptimizeScheduleConfig['process']>, t0: number): Promise<OptimizeScheduleResult> {
+  const { data, tau } = config;
+  const d = data.dim;
+  const A = Float64Array.from(p.A);
+  const b = Float64Array.from(p.b);
+  const process = linearForceProcess({ name: 'linear', dim: d, tau, forceMatrix: () => A, forceOffset: () => b, temperature: () => p.temperature });
+  const lf = linearForceMixtureField(process, data);
+  const protocol = `linear(A = ${JSON.stringify(rowsOf(p.A, d))}, b = ${JSON.stringify(p.b)}, T = ${p.temperature})`;
+  const field = mixtureGridField(lf, `exact ${d}-D mixture velocity under ${protocol}`);
+  let symmetric = true;
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) if (A[i * d + j] !== A[j * d + i]) symmetric = false;
+  const notes = ['linear-force process: no (m, sigma) schedule, so no EDM or log-SNR grid and no schedule file'];
+  notes.push(symmetric ? 'A is symmetric, so the velocity is a gradient and its kinetic energy is the Wasserstein speed v2^2' : 'A is not symmetric: the speeds are the kinetic energy E|nu|^2 of the flow, an upper bound of v2^2 (the velocity is not a gradient)');
+  return sampledMixtureStudy(config, { field, schedule: null, protocol, drawStarts: (n, rng) => Float64Array.from(lf.sample(tau, n, rng).data), notes, exportable: () => null }, t0);
+}
+
+function rowsOf(a: number[], d: number): number[][] {
+  return Array.from({ length: d }, (_, i) => a.slice(i * d, (i + 1) * d));
 }

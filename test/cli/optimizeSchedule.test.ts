@@ -143,7 +143,14 @@ describe('optimize-schedule on exact fields', () => {
     rejects(await cli('optimize-schedule', '--config', cfg, '--schedule-file', file(bad)), /strictly increasing/);
     bad.timeChange.t[5] = Number.NaN;
     rejects(await cli('speed-accuracy', '--config', cfg, '--schedule-file', file(JSON.stringify(bad))), /timeChange\.t\[5\]: expected a finite number/);
-    rejects(await cli('optimize-schedule', '--config', file({ ...fig6, schedule: 'ot' }), '--nfe', '1', '--schedule-out', join(tmp, 'x.json')), /--schedule-out/);
+    rejects(await cli('optimize-schedule', '--config', file({ ...fig6, schedule: 'ot' }), '--nfe', '1', '--schedule-out', join(tmp, 'x.json')), /--schedule-out: the OT protocol/);
+    const { schedule: _s, ...noSchedule } = fig6;
+    const lin = { ...noSchedule, process: { kind: 'linear', A: [[-1]], temperature: 1 } };
+    rejects(await cli('optimize-schedule', '--config', file(lin), '--schedule-out', join(tmp, 'x.json')), /--schedule-out: a linear-force process/);
+    rejects(await cli('optimize-schedule', '--config', file({ ...lin, schedule: 'cosine' })), /exactly one of "schedule" and "process"/);
+    rejects(await cli('optimize-schedule', '--config', file({ ...lin, process: { kind: 'linear', A: [[-1, 0]], temperature: 1 } })), /config\.process\.A\[0\]: expected 1 entries/);
+    rejects(await cli('optimize-schedule', '--config', file({ ...lin, process: { kind: 'linear', A: [[-1]], temperature: -1 } })), /config\.process\.temperature: expected a temperature >= 0/);
+    rejects(await cli('optimize-schedule', '--config', file({ ...lin, process: { kind: 'swiss-roll-force' } })), /config\.process\.kind: unknown process kind/);
   });
 });
 

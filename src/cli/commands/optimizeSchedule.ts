@@ -176,6 +176,9 @@ export function register(program: Command): void {
           const json = readJsonFile(String(o.config)) as Record<string, unknown>;
           if (o.scheduleFile !== undefined && json && typeof json === 'object') json.schedule = readJsonFile(String(o.scheduleFile));
           const config = parseOptimizeScheduleConfig(json, o.scheduleFile !== undefined ? `config (schedule from ${o.scheduleFile})` : 'config');
+          if (o.scheduleOut !== undefined && (config.process || config.schedule === 'ot')) {
+            throw new UsageError(`--schedule-out: ${config.process ? 'a linear-force process' : 'the OT protocol'} has no (m, sigma) schedule to time-change`);
+          }
           result = await optimizeSchedule({ ...config, options: { ...config.options, ...opts } });
         } else {
           if (o.scheduleFile !== undefined) throw new UsageError('--schedule-file applies to --config runs (a model keeps the schedule it was trained with)');
@@ -196,7 +199,7 @@ export function register(program: Command): void {
       // Validate the schedule file by reading it back through the parser before anything is written.
       if (result.scheduleFile) parseScheduleFile(JSON.parse(JSON.stringify(result.scheduleFile)), 'exported schedule file');
       if (o.scheduleOut !== undefined && !result.scheduleFile) {
-        throw new UsageError('--schedule-out: this path has no named (m, sigma) schedule to time-change (OT protocol, or a schedule file that is already time-changed)');
+        throw new UsageError('--schedule-out: this path has no named (m, sigma) schedule to time-change (OT protocol, linear-force process, or a schedule file that is already time-changed)');
       }
       if (o.scheduleOut !== undefined) {
         writeFileAtomic(resolve(String(o.scheduleOut)), `${JSON.stringify(result.scheduleFile, null, 1)}\n`);

@@ -81,4 +81,18 @@ for (let p = 0; p < pairs; p++) {
   }
   emit({ name: 'sweep-speedup-2-workers', size: one.tasks, seconds: two.wall, throughput: one.wall / two.wall, unit: 'x serial', pair: p, load1: load });
 }
+// the same comparison with single-threaded tasks (pure arithmetic, 16 tasks of ~1 s): the runner's own
+// scaling. The speed-accuracy tasks above use V8 background threads (concurrent compilation, GC)
+// on the second core even when run serially, and two of them slow each other down (cache, memory),
+// so their speedup is bounded by the workload, not by the pool.
+const spin = { command: 'bench-spin', config: { i: 0, iterations: 4e8 }, grid: { i: Array.from({ length: 16 }, (_, i) => i) } };
+for (let p = 0; p < pairs; p++) {
+  const load = loadavg()[0];
+  const one = await timed(plan(spin), { setup: BENCH_SETUP, workers: 1, pool: 'processes' });
+  const two = await timed(plan(spin), { setup: BENCH_SETUP, workers: 2, pool: 'processes' });
+  for (const [w, t] of [[1, one], [2, two]] as const) {
+    emit({ name: `sweep-spin-${w}-worker${w > 1 ? 's' : ''}`, size: t.tasks, seconds: t.wall, cpuSeconds: t.parentCpu + t.taskCpu, throughput: t.tasks / t.wall, unit: 'tasks/s', taskSeconds: t.taskSeconds, pair: p, load1: load });
+  }
+  emit({ name: 'sweep-spin-speedup-2-workers', size: one.tasks, seconds: two.wall, throughput: one.wall / two.wall, unit: 'x serial', pair: p, load1: load });
+}
 rmSync(root, { recursive: true, force: true });

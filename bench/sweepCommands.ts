@@ -12,4 +12,17 @@ registerSweepCommand({
   quantities: [],
 });
 
+registerSweepCommand({
+  name: 'bench-spin',
+  summary: 'pure arithmetic on one thread (no allocation): the runner\'s own scaling, without V8 background work',
+  validate() {},
+  run(config) {
+    const { i, iterations } = config as { i: number; iterations: number };
+    let x = i;
+    for (let k = 0; k < iterations; k++) x += Math.sqrt(k) * 1e-9;
+    return { x };
+  },
+  quantities: [],
+});
+
 export const BENCH_SETUP = import.meta.url;

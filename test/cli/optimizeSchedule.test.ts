@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -151,6 +151,11 @@ describe('optimize-schedule on exact fields', () => {
     rejects(await cli('optimize-schedule', '--config', file({ ...lin, process: { kind: 'linear', A: [[-1, 0]], temperature: 1 } })), /config\.process\.A\[0\]: expected 1 entries/);
     rejects(await cli('optimize-schedule', '--config', file({ ...lin, process: { kind: 'linear', A: [[-1]], temperature: -1 } })), /config\.process\.temperature: expected a temperature >= 0/);
     rejects(await cli('optimize-schedule', '--config', file({ ...lin, process: { kind: 'swiss-roll-force' } })), /config\.process\.kind: unknown process kind/);
+    // nothing is written on bad input: no grid file, no schedule file, no report folder
+    const outs = ['--out', join(tmp, 'no-grid.json'), '--schedule-out', join(tmp, 'no-cs.json'), '--report', join(tmp, 'no-report')];
+    rejects(await cli('optimize-schedule', '--config', cfg, '--nfe', '0', ...outs), /--nfe: expected an integer >= 1/);
+    rejects(await cli('optimize-schedule', '--config', cfg, '--schedule-file', file(bad), ...outs), /timeChange\.t\[5\]/);
+    for (const f of ['no-grid.json', 'no-cs.json', 'no-report']) assert.equal(existsSync(join(tmp, f)), false, `${f} was written`);
   });
 });
 
@@ -204,6 +209,7 @@ describe('optimize-schedule, train and sample on a trained model', () => {
     rejects(await s('--grid', file([1, 0]), '--steps', '4'), /--steps and --grid/);
     rejects(await s('--grid', file([1, 0]), '--solver', 'dopri5'), /fixed-step solver/);
     rejects(await s('--grid-name', 'uniform'), /--grid-name needs --grid/);
+    assert.equal(existsSync(join(tmp, 'bad.npy')), false, 'sample wrote output on bad input');
     const r = spawn('train', '--config', file({ data: { kind: 'moons', n: 100 }, train: { steps: 1 }, out: join(tmp, 'r2') }), '--schedule-file', file({ format: 'thermodiff-schedule', version: 1, tau: 2, base: { name: 'cosine' } }));
     rejects(r, /tau = 2/);
   });

@@ -50,7 +50,7 @@ export interface AssignmentResult {
  */
 export function solveAssignment(
   cost: CostSpec,
-  opts: { k?: number; relTol?: number; maxRounds?: number; maxScanned?: number } = {},
+  opts: { k?: number; relTol?: number; maxRounds?: number; maxScanned?: number; onRound?: (round: number, violations: number) => void } = {},
 ): AssignmentResult {
   const { n, m } = costShape(cost);
   if (n !== m) throw new RangeError(`solveAssignment needs a square problem, got ${n}x${m}`);
@@ -318,6 +318,7 @@ export function solveAssignment(
     potScale += umax + vmax;
     const collect = { threshold: relTol * potScale, perRow: 16, rows: [] as number[], cols: [] as number[] };
     dual = dualViolation(cost, u, v, collect);
+    opts.onRound?.(rounds, collect.rows.length);
     if (collect.rows.length === 0) {
       converged = true;
       break;

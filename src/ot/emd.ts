@@ -7,7 +7,11 @@ import { type Certificate, certifyPlan, type SparsePlan } from './certificate.ts
 import { type CostSpec, costAt, costMatrix, costRow, costShape, validateCost } from './costSpec.ts';
 import { emdSorted1d } from './emdSorted1d.ts';
 import { networkSimplex } from './networkSimplex.ts';
+import { multiscaleAssignment } from './multiscaleAssignment.ts';
 import { rescaleCost, scaleBack } from './rescale.ts';
+
+/** Uniform sqeuclidean problems from this size on use the multiscale solver (see docs/ot.md for the measurement). */
+const MULTISCALE_MIN = 4000;
 
 export type { CostSpec } from './costSpec.ts';
 export type { Certificate, SparsePlan } from './certificate.ts';
@@ -27,7 +31,7 @@ export interface EmdResult {
   /** Simplex pivots or augmenting-path searches. */
   iterations: number;
   /** Which exact algorithm ran. */
-  algorithm: 'assignment' | 'network-simplex' | 'sorted-1d';
+  algorithm: 'assignment' | 'multiscale' | 'network-simplex' | 'sorted-1d';
   /**
    * Present when the inputs were rescaled internally by an exact power of two (coordinates or costs
    * beyond 2^100 or below 2^-100): the true cost is `cost * 2^log2Factor`. `cost`, potentials and
@@ -149,6 +153,25 @@ export function emd(a: Float64Array | null, b: Float64Array | null, cost: CostSp
       for (let t = 0; t < r.plan.mass.length; t++) total += r.plan.mass[t] * costAt(cost, r.plan.rows[t], r.plan.cols[t]);
       return { cost: total, plan: r.plan, potentials: { u: r.u, v: r.v }, certificate, converged: true, iterations: 0, algorithm: 'sorted-1d', pricingRounds: 0, levels: 1 };
     }
+  }
+  if (uniform && method === 'auto' && cost.kind === 'sqeuclidean' && n >= MULTISCALE_MIN) {
+    opts.onProgress?.({ stage: 'multiscale', detail: `n = ${n}: coarse levels by subsampling, c-transform candidates, pricing over all pairs by blocks` });
+    const r = multiscaleAssignment(cost.x, cost.y, { onProgress: opts.onProgress ? (m) => opts.onProgress?.({ stage: 'multiscale', detail: m }) : undefined });
+    const massEach = wa[0];
+    const plan = { rows: Int32Array.from({ length: n }, (_, i) => i), cols: r.rowToCol, mass: new Float64Array(n).fill(massEach) };
+    const certificate = certifyPlan(wa, wb, cost, plan, { u: r.u, v: r.v }, relTol, r.dual);
+    return {
+      cost: r.total * massEach,
+      plan,
+      potentials: { u: r.u, v: r.v },
+      certificate,
+      converged: r.converged,
+      iterations: r.augmentations,
+      algorithm: 'multiscale',
+      pricingRounds: r.totalRounds,
+      levels: r.levels,
+      stopReason: r.converged ? undefined : `${r.rounds} pricing passes without dual feasibility`,
+    };
   }
   if (uniform && method !== 'network-simplex') {
     // 'auto': the assignment solver gets a work budget of 16000 n scanned edges (measured: uniform

@@ -60,11 +60,14 @@ export function multiscaleAssignment(x: Points, y: Points, opts: MultiscaleOptio
     return { data, n: nc, dim: d };
   };
   const xc = sub(x);
-  const coarse = multiscaleAssignment(xc, sub(y), opts);
+  const yc = sub(y);
+  const coarse = multiscaleAssignment(xc, yc, opts);
   say?.(`level ${coarse.levels + 1}: n = ${n}, extending coarse duals (n = ${nc}) by c-transforms`);
   // g_j = min_i' c(x'_i', y_j) - u'_i' ; f_i = min_j c(x_i, y_j) - g_j
-  const g = cTransform(y, xc, coarse.u);
-  const v = g;
+  // (measured alternative, dropped: candidates near the image of the nearest coarse point under the
+  // coarse assignment, plain 2-D neighbours: faster to search but 14.2 s vs 10.9 s CPU at 10^4,
+  // 50 % more violated pairs in the first pricing pass)
+  const v = cTransform(y, xc, coarse.u);
   const rowJ = liftedNeighbours(x, y, v, k);
   const colI = liftedNeighbours(y, x, cTransform(x, y, v), k);
   say?.(`level ${coarse.levels + 1}: ${2 * n * k} candidate pairs, warm-started exact solve`);
@@ -115,3 +118,13 @@ function cTransform(queries: Points, sites: Points, w: Float64Array): Float64Arr
   return out;
 }
 
+
+function sqDist(x: Points, i: number, y: Points, j: number): number {
+  const d = x.dim;
+  let s = 0;
+  for (let c = 0; c < d; c++) {
+    const z = x.data[i * d + c] - y.data[j * d + c];
+    s += z * z;
+  }
+  return s;
+}

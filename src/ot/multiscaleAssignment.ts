@@ -117,14 +117,3 @@ function cTransform(queries: Points, sites: Points, w: Float64Array): Float64Arr
   }
   return out;
 }
-
-
-function sqDist(x: Points, i: number, y: Points, j: number): number {
-  const d = x.dim;
-  let s = 0;
-  for (let c = 0; c < d; c++) {
-    const z = x.data[i * d + c] - y.data[j * d + c];
-    s += z * z;
-  }
-  return s;
-}

@@ -17,15 +17,15 @@ const rows = readFileSync(input, 'utf8')
   .map((r) => ({ n: r.size, cpuSeconds: r.cpuSeconds, solver: r.name.startsWith('ot.pot') ? 'POT 0.8.2 ot.dist + emd2' : 'thermodiff emd (exact, certified)' }));
 const spec = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-  title: 'Exact W2^2, 2-D Swiss roll vs N(0, I), uniform weights (CPU seconds, 2-core shared machine)',
+  title: 'Exact W2^2, Swiss roll vs N(0, I) (CPU s)',
   width: 520,
   height: 320,
   data: { values: rows },
   mark: { type: 'line', point: true },
   encoding: {
-    x: { field: 'n', type: 'quantitative', scale: { type: 'log' }, title: 'points per cloud n' },
+    x: { field: 'n', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'points per cloud n' },
     y: { field: 'cpuSeconds', type: 'quantitative', scale: { type: 'log' }, title: 'CPU seconds' },
-    color: { field: 'solver', type: 'nominal', legend: { orient: 'top-left', title: null } },
+    color: { field: 'solver', type: 'nominal', legend: { orient: 'top-left', title: null, labelLimit: 400 } },
   },
   config: { font: 'DejaVu Sans', background: 'white' },
 };

@@ -87,7 +87,7 @@ export function register(program: Command): void {
       );
       checkBudget({
         what: `an evaluation with --n ${n}`,
-        bytes: 64 * 2 ** 20 + 400 * n * 16,
+        bytes: 64 * 2 ** 20 + 1024 * n,
         // exact OT between n-point sets, several times (fitted on n = 500..2000, optimistic)
         seconds: 2e-8 * n ** 2.5,
         hint: 'use a smaller --n',

@@ -23,6 +23,10 @@ export async function main(argv: string[]): Promise<number> {
     .name('thermodiff')
     .description('Thermodynamic cost and speed-accuracy relations of diffusion and flow-matching models')
     .version(thermodiffVersion())
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 internal error (a bug: stack trace), 2 bad input or a request beyond the memory/time/disk limits (one line, nothing written), 3 ran but did not converge or gave a non-finite result, 4 incomplete sweep.\nLimits: THERMODIFF_MEMORY_LIMIT (default 75% of memory), THERMODIFF_TIME_LIMIT (default 24h). See docs/cli.md.',
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const register of commands) register(program);

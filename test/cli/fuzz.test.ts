@@ -298,11 +298,13 @@ function cases(): Record<string, Case[]> {
   const os = (...a: string[]) => ['optimize-schedule', '--config', sa, ...a];
   const optimizeSchedule: Case[] = [
     ...['0', '1.5', 'x', '1e99', '20000'].map((v) => ({ name: `--nfe ${v}`, args: os('--nfe', v), match: /--nfe: expected an integer in \[1, 10000\]/ })),
-    ...['1', '1e99'].map((v) => ({ name: `--starts ${v}`, args: os('--starts', v), match: /--starts/ })),
+    ...['1', '1e99'].map((v) => ({ name: `--starts ${v}`, args: os('--starts', v), match: /--starts: expected an integer in \[2, 1000000\]/ })),
     ...['2', 'x'].map((v) => ({ name: `--panels ${v}`, args: os('--panels', v), match: /--panels/ })),
     ...BAD_SEEDS.slice(0, 3).map((v) => ({ name: `--seed ${v}`, args: os('--seed', v), match: /--seed/ })),
     { name: '--nfe-sweep with a NaN', args: os('--nfe-sweep', '2,NaN'), match: /--nfe-sweep/ },
     { name: '--solver unknown', args: os('--solver', 'rk9'), match: /--solver/ },
+    ...['--starts', '--eval-starts', '--seed'].map((f) => ({ name: `${f} on an exact 1-D config`, args: os(f, '100'), match: new RegExp(`${f}: one-dimensional mixtures are computed exactly`) })),
+    { name: 'Jacobian beyond memory (model)', args: ['optimize-schedule', '--model', model, '--eval-starts', '1000000', '--nfe-sweep', '2,5000'], match: /needs ~.* GB for grids of NFE 5000 on 1e\+6 starts of dim 2/ },
     { name: '--out is --config (issue 17)', args: os('--out', sa), match: /--out: refusing to overwrite the input --config/ },
     { name: '--schedule-out is --config', args: os('--schedule-out', sa), match: /--schedule-out: refusing to overwrite the input --config/ },
     { name: '--out is --schedule-file', args: ['optimize-schedule', '--config', sa, '--schedule-file', p('array.json'), '--out', p('array.json')], match: /--out: refusing to overwrite the input --schedule-file/ },

@@ -18,6 +18,7 @@ import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
 import { UsageError } from '../errors.ts';
 import { readJsonFile } from '../../io/files.ts';
 import { parseIntFlag, parseSeedFlag } from '../flags.ts';
+import { checkBudget, formatCount } from '../limits.ts';
 import { checkOutputs, writeOutputs } from '../outputs.ts';
 import { freshData, loadModelArg, modelSchedule, priorSamples, trainConfigJson } from './sample.ts';
 import { STREAMS } from './train.ts';
@@ -66,6 +67,22 @@ function cliOptions(o: Record<string, unknown>): OptimizeScheduleOptions {
   if (it !== undefined) out.maxIterations = it;
   if (o.multiStart !== undefined) out.multiStart = o.multiStart === true;
   return out;
+}
+
+/**
+ * Refuse an optimisation whose Levenberg-Marquardt Jacobian cannot fit in memory: the residual
+ * Jacobian (starts x dim rows, steps - 1 columns, float64), the states kept at every grid time and
+ * a product of the same size: about 24 x starts x dim x (steps + 2) bytes at the largest NFE.
+ * @throws UsageError with the estimate (see limits.ts)
+ */
+export function checkOptimizeBudget(o: OptimizeScheduleOptions, dim: number): void {
+  const nfe = Math.max(o.nfe ?? 8, ...(o.nfeSweep ?? []));
+  const starts = Math.max(o.optStarts ?? 1000, o.evalStarts ?? 1000);
+  checkBudget({
+    what: `grids of NFE ${nfe} on ${formatCount(starts)} starts of dim ${dim}`,
+    bytes: 64 * 2 ** 20 + 24 * starts * dim * (nfe + 2),
+    hint: 'use fewer --starts/--eval-starts or a smaller --nfe',
+  });
 }
 
 /**
@@ -192,10 +209,19 @@ export function register(program: Command): void {
           if (o.scheduleOut !== undefined && (config.process || config.schedule === 'ot')) {
             throw new UsageError(`--schedule-out: ${config.process ? 'a linear-force process' : 'the OT protocol'} has no (m, sigma) schedule to time-change`);
           }
+          if (config.data.dim === 1 && !config.process) {
+            // exact 1-D: quadrature nodes, no sampled starts
+            for (const [k, flag] of [['starts', '--starts'], ['evalStarts', '--eval-starts'], ['seed', '--seed']] as const) {
+              if (o[k] !== undefined) throw new UsageError(`${flag}: one-dimensional mixtures are computed exactly on quadrature nodes; there are no sampled starts`);
+            }
+          } else {
+            checkOptimizeBudget({ ...config.options, ...opts }, config.data.dim);
+          }
           result = await optimizeSchedule({ ...config, options: { ...config.options, ...opts } });
         } else {
           if (o.scheduleFile !== undefined) throw new UsageError('--schedule-file applies to --config runs (a model keeps the schedule it was trained with)');
           const model = await loadModelArg(String(o.model));
+          checkOptimizeBudget(opts, model.dim);
           const inputs = modelStudyInputs(model, { nOpt: opts.optStarts ?? 1000, nEval: opts.evalStarts ?? 1000, seed: opts.seed ?? 0, label: String(o.model) });
           result = await optimizeScheduleForModel(model, inputs, opts);
         }

@@ -4,10 +4,12 @@
  * streams its output in batches, and the batches continue the same random streams.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.ts';
 import { sampleBatchRows } from '../../src/cli/commands/sample.ts';
 import { readNpy } from '../../src/io/npy.ts';
@@ -97,5 +99,37 @@ describe('sample in batches', () => {
     assert.deepEqual(y.shape, [batch + 100, 2]);
     assert.deepEqual(y.data.subarray(0, 2 * batch), x.data); // exact: same draws, same float32 arithmetic per row
     assert.ok(y.data.every(Number.isFinite));
+  });
+});
+
+describe('interrupted sample', () => {
+  it('SIGINT removes the temporary files and the folders the run created, exit 130', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const dir = join(tmp, 'sig', 'new');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'sample', '--model', join(tmp, 'whole'), '--n', '1e7', '--solver', 'euler', '--steps', '4', '--out', join(dir, 'x.npy'), '--png', join(dir, 'x.png')],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (b) => {
+      stderr += String(b);
+    });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // wait until the streamed .npy exists as a temporary file, then interrupt
+    let seen = false;
+    let done = false;
+    exited.then(() => {
+      done = true;
+    });
+    while (!seen && !done) {
+      await new Promise((r) => setTimeout(r, 20));
+      seen = existsSync(dir) && readdirSync(dir).some((f) => f.startsWith('.x.npy.tmp-'));
+    }
+    assert.ok(seen, `the run ended before writing its temporary file: ${stderr}`);
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /SIGINT: stopped, nothing written/);
+    assert.equal(existsSync(join(tmp, 'sig')), false, 'folders created by the run are removed');
   });
 });

@@ -340,7 +340,7 @@ function showErrorsColumn(errors: NdErrors): void {
     `Errors: ${errors.method}; this measures the random error of one run, not its bias.` +
     (d0 ? ` D₀ is a grid quadrature (the same for every seed); its error column is the gap to the library's Monte Carlo cross-check ${fmt(d0.value)} ± ${fmtErr(d0.stderr)}.` : '') +
     ' Housekeeping uses the exact velocity field at 12 times, so it does not vary with the seed; its time-grid error is not in this column.' +
-    (shown?.exact ? ' The exact column shows the bias at this size.' : ' Choose the Gaussian case to see the bias at this size against closed forms.');
+    (shown?.exact ? ' The exact column also shows what the seed spread cannot: bias and time-grid error.' : ' The Gaussian case compares every number with its closed form, which also shows what the seed spread cannot (bias, time-grid error).');
 }
 
 async function showResult(r: SpeedAccuracyNdResult, config: Record<string, unknown>, errors: NdErrors | null): Promise<void> {

@@ -548,6 +548,12 @@ describe('browser lab, 2-D tab (chromium)', { skip: haveChromium ? false : 'no c
     await page.evaluate(() => document.getElementById('nd-results')?.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(repo, 'docs', 'lab-2d-phone.png') });
     await page.screenshot({ path: join(outDir, 'lab-2d-390x844-full.png'), fullPage: true });
+    // the tab bar fits one line and leads back to the 1-D page from the keyboard (relative link, sub-path)
+    const tabs = await page.locator('nav.tabs a').evaluateAll((as) => as.map((a) => a.getBoundingClientRect().top));
+    assert.equal(new Set(tabs).size, 1, `tabs on one line: ${tabs}`);
+    await page.focus('nav.tabs a[href="./index.html"]');
+    await Promise.all([page.waitForURL(/index\.html$/), page.keyboard.press('Enter')]);
+    await page.waitForSelector('[data-testid="schedule"]');
     assert.deepEqual(problems, []);
     await page.context().close();
   });

@@ -7,6 +7,7 @@
  */
 import { InputError, parseSpeedAccuracyNdConfig, type SpeedAccuracyNdResult } from '../../src/index.ts';
 import { type GaussianExact, gaussianSwissRollExact } from './gaussianExact.ts';
+import { quantities, replicateErrors } from './ndErrors.ts';
 import type { NdErrors, NdKey, NdRequest, NdWorkerMessage } from './ndProtocol.ts';
 import { renderSnapshots } from './ndSvg.ts';
 
@@ -183,6 +184,7 @@ let completed = 0;
 let errorsCompleted = 0;
 let firstResult = true;
 let resultText = '';
+let errorsText = '';
 let shown: { r: SpeedAccuracyNdResult; exact: GaussianExact | null } | null = null;
 
 function setStatus(kind: 'running' | 'done' | 'invalid' | 'error', text: string): void {
@@ -202,19 +204,74 @@ function newWorker(): Worker {
   return w;
 }
 
+// ---------- error replicates: one worker per extra seed, in parallel, after the main result ----------
+
+/** Replicate workers; an entry is null once terminated. */
+let replicaWorkers: (Worker | null)[] = [];
+let replicasBusy = false;
+let replicaQuantities: (Record<NdKey, number> | null)[] = [];
+let replicaStart = 0;
+
+function stopReplicas(): void {
+  if (!replicasBusy) return;
+  // synchronous work cannot be interrupted: superseded replicates are terminated
+  for (const w of replicaWorkers) w?.terminate();
+  replicaWorkers = [];
+  replicasBusy = false;
+}
+
+function startReplicas(main: SpeedAccuracyNdResult, config: Record<string, unknown>): void {
+  const id = runId;
+  replicasBusy = true;
+  replicaStart = performance.now();
+  replicaQuantities = new Array(EXTRA_SEEDS).fill(null);
+  for (let k = 0; k < EXTRA_SEEDS; k++) {
+    const w = replicaWorkers[k] ?? new Worker(new URL('./ndWorker.ts', import.meta.url), { type: 'module', name: `thermodiff-nd-seed-${k + 2}` });
+    replicaWorkers[k] = w;
+    w.onmessage = (e: MessageEvent<NdWorkerMessage>) => {
+      const m = e.data;
+      if (m.id !== id || id !== runId) return;
+      if (m.kind === 'error') {
+        replicasBusy = false;
+        $('nd-error-note').textContent = `The error replicates failed: ${m.message}`;
+        return;
+      }
+      if (m.kind !== 'result') return;
+      replicaQuantities[k] = quantities(m.result);
+      if (replicaQuantities.every((q) => q !== null)) {
+        replicasBusy = false;
+        errorsDone(replicateErrors(main, [quantities(main), ...(replicaQuantities as Record<NdKey, number>[])]), performance.now() - replicaStart);
+      }
+    };
+    const req: NdRequest = { id, config: { ...config, seed: (config.seed as number) + 1 + k } };
+    w.postMessage(req);
+  }
+}
+
+function errorsDone(errors: NdErrors, ms: number): void {
+  showErrorsColumn(errors);
+  errorsCompleted += 1;
+  resultsEl.dataset.errors = 'done';
+  resultsEl.dataset.errorsRun = String(errorsCompleted);
+  errorsText = ms > 0 ? `Errors from ${errors.method} in ${(ms / 1000).toFixed(2)} s (${EXTRA_SEEDS} workers in parallel).` : '';
+  if (resultsEl.dataset.state === 'done') statusEl.textContent = `${resultText} ${errorsText}`;
+}
+
 function run(config: Record<string, unknown>): void {
   if (busy && worker) {
-    // synchronous work cannot be interrupted: a superseded run (or its error replicates) is terminated
+    // synchronous work cannot be interrupted: a superseded run is terminated
     worker.terminate();
     worker = null;
   }
+  stopReplicas();
   worker ??= newWorker();
   runId += 1;
   busy = true;
   pendingConfig = config;
   resultsEl.dataset.errors = 'pending';
   setStatus('running', 'Computing…');
-  const req: NdRequest = { id: runId, config, extraSeeds: Array.from({ length: EXTRA_SEEDS }, (_, i) => (config.seed as number) + 1 + i) };
+  // the error replicates run afterwards in their own workers (startReplicas), in parallel
+  const req: NdRequest = { id: runId, config };
   worker.postMessage(req);
 }
 
@@ -234,18 +291,13 @@ function onMessage(m: NdWorkerMessage): void {
     }
     return;
   }
-  if (m.kind === 'errors') {
-    busy = false;
-    showErrorsColumn(m.errors);
-    errorsCompleted += 1;
-    resultsEl.dataset.errors = 'done';
-    resultsEl.dataset.errorsRun = String(errorsCompleted);
-    statusEl.textContent = `${resultText} Errors from ${m.errors.method} in ${(m.ms / 1000).toFixed(2)} s.`;
-    return;
-  }
-  if (m.errors) busy = false;
+  busy = false;
   const config = pendingConfig as Record<string, unknown>;
-  showResult(m.result, config, m.errors)
+  // showResult fills the table synchronously (charts follow), so the errors land in the new rows
+  const drawn = showResult(m.result, config);
+  if (m.errors) errorsDone(m.errors, 0);
+  else startReplicas(m.result, config);
+  drawn
     .then(() => {
       let text = `Done: g = ${(config.process as { g: number }).g}, ${m.result.settings.nParticles} particles, computed in ${(m.ms / 1000).toFixed(2)} s in a Web Worker.`;
       if (firstResult) {
@@ -256,7 +308,8 @@ function onMessage(m: NdWorkerMessage): void {
       resultText = text;
       completed += 1;
       resultsEl.dataset.run = String(completed);
-      setStatus('done', m.errors ? text : `${text} Estimating the errors (2 more particle seeds)…`);
+      const pending = resultsEl.dataset.errors !== 'done';
+      setStatus('done', pending ? `${text} Estimating the errors (${EXTRA_SEEDS} more particle seeds)…` : `${text} ${errorsText}`);
     })
     .catch((err: unknown) => setStatus('error', `Could not draw the charts: ${err instanceof Error ? err.message : String(err)}`));
 }
@@ -343,7 +396,7 @@ function showErrorsColumn(errors: NdErrors): void {
     (shown?.exact ? ' The exact column also shows what the seed spread cannot: bias and time-grid error.' : ' The Gaussian case compares every number with its closed form, which also shows what the seed spread cannot (bias, time-grid error).');
 }
 
-async function showResult(r: SpeedAccuracyNdResult, config: Record<string, unknown>, errors: NdErrors | null): Promise<void> {
+async function showResult(r: SpeedAccuracyNdResult, config: Record<string, unknown>): Promise<void> {
   let exact: GaussianExact | null = null;
   if (state.case === 'gaussian') {
     const p = config.process as { h: number; g: number; Tfin: number };
@@ -353,7 +406,6 @@ async function showResult(r: SpeedAccuracyNdResult, config: Record<string, unkno
   shown = { r, exact };
   renderTable(r, exact);
   $('nd-error-note').textContent = 'Errors: computing 2 more particle seeds…';
-  if (errors) showErrorsColumn(errors);
   const chain = $('nd-chain');
   const rel = r.conservative ? 'η ≤ c₁ ≤ c₂ = w_D' : 'η ≤ c₁ ≤ w_D';
   chain.textContent = r.chainHolds ? `${rel} holds for the estimates.` : `${rel} is VIOLATED by the estimates (beyond the stated slack).`;

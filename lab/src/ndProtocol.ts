@@ -10,14 +10,12 @@ export const ND_KEYS = ['eta', 'c1', 'c2', 'd0', 'wD', 'housekeeping', 'w1Start'
 export type NdKey = (typeof ND_KEYS)[number];
 
 /**
- * Page -> worker: run one experiment and post it; then, unless the library reports its own errors,
- * rerun the same config with `extraSeeds` other engine seeds (other particle draws, same data) and
- * post the errors from the spread.
+ * Page -> worker: run one experiment. The page asks for the error replicates (other engine seeds) as
+ * ordinary runs in other workers, in parallel.
  */
 export interface NdRequest {
   id: number;
   config: unknown;
-  extraSeeds: number[];
 }
 
 /** Per-quantity estimator errors and how they were obtained. */
@@ -33,5 +31,4 @@ export interface NdErrors {
 export type NdWorkerMessage =
   | { id: number; kind: 'progress'; done: number; total: number; label: string }
   | { id: number; kind: 'result'; result: SpeedAccuracyNdResult; errors: NdErrors | null; ms: number }
-  | { id: number; kind: 'errors'; errors: NdErrors; ms: number }
   | { id: number; kind: 'error'; message: string; where: string | null; inputError: boolean };

@@ -1,10 +1,12 @@
 /**
  * Compute worker of the 2-D tab: parses the config with the library's n-D parser and runs
  * runSpeedAccuracyNd with the config's settings (the same calls as `thermodiff speed-accuracy`),
- * posting progress at most every 100 ms. A superseded run is stopped by terminating the worker.
+ * posting progress at most every 100 ms, then the result with the library's own errors if it reports
+ * them. A superseded run is stopped by terminating the worker. The page runs the error replicates
+ * (other engine seeds) in more instances of this worker.
  */
 import { InputError, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd, type SpeedAccuracyNdResult } from '../../src/index.ts';
-import { libraryErrors, quantities, replicateErrors } from './ndErrors.ts';
+import { libraryErrors } from './ndErrors.ts';
 import type { NdRequest, NdWorkerMessage } from './ndProtocol.ts';
 
 interface WorkerScope {
@@ -13,34 +15,23 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-function runOne(id: number, config: unknown, report: boolean): SpeedAccuracyNdResult {
+function runOne(id: number, config: unknown): SpeedAccuracyNdResult {
   let last = 0;
-  return runSpeedAccuracyNd(
-    parseSpeedAccuracyNdConfig(config),
-    report
-      ? (done, total, label) => {
-          const now = performance.now();
-          if (now - last >= 100 || done === total) {
-            last = now;
-            scope.postMessage({ id, kind: 'progress', done, total, label });
-          }
-        }
-      : undefined,
-  );
+  return runSpeedAccuracyNd(parseSpeedAccuracyNdConfig(config), (done, total, label) => {
+    const now = performance.now();
+    if (now - last >= 100 || done === total) {
+      last = now;
+      scope.postMessage({ id, kind: 'progress', done, total, label });
+    }
+  });
 }
 
 scope.onmessage = (e) => {
-  const { id, config, extraSeeds } = e.data;
+  const { id, config } = e.data;
   const t0 = performance.now();
   try {
-    const result = runOne(id, config, true);
-    const own = libraryErrors(result);
-    scope.postMessage({ id, kind: 'result', result, errors: own, ms: performance.now() - t0 });
-    if (own || extraSeeds.length === 0) return;
-    const t1 = performance.now();
-    const runs = [quantities(result)];
-    for (const seed of extraSeeds) runs.push(quantities(runOne(id, { ...(config as Record<string, unknown>), seed }, false)));
-    scope.postMessage({ id, kind: 'errors', errors: replicateErrors(result, runs), ms: performance.now() - t1 });
+    const result = runOne(id, config);
+    scope.postMessage({ id, kind: 'result', result, errors: libraryErrors(result), ms: performance.now() - t0 });
   } catch (err) {
     const inputError = err instanceof InputError;
     const message = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '../../core/errors.ts';
+import { InputError, NumericalError } from '../../core/errors.ts';
 import { makePoints, type Points } from '../../core/points.ts';
 import { Rng } from '../../core/rng.ts';
 import { readNpy, writeNpy } from '../../io/npy.ts';
@@ -7,11 +7,10 @@ import { emd } from '../../ot/emd.ts';
 import { sinkhorn } from '../../ot/sinkhorn.ts';
 import { slicedWasserstein } from '../../ot/slicedWasserstein.ts';
 import { UsageError } from '../errors.ts';
+import { checkOutputs, type OutputSpec } from '../outputs.ts';
 import { readFileChecked, writeFileAtomic } from '../../io/files.ts';
 import { formatScaled } from '../../ot/rescale.ts';
-import { existsSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
 
 interface OtCliOptions {
   cost: string;
@@ -27,17 +26,6 @@ interface OtCliOptions {
   maxIter?: string;
   progress?: boolean;
   json?: boolean;
-}
-
-/** Raised when the computation ran but its result must not be taken as an answer (exit 3). */
-export class NotConvergedError extends Error {
-  constructor(
-    message: string,
-    readonly record: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'NotConvergedError';
-  }
 }
 
 /** Read an n x d (or length-n, taken as n x 1) point cloud from a .npy file. @throws InputError */
@@ -87,8 +75,9 @@ function denseLimitBytes(): number {
 const gb = (bytes: number) => `${(bytes / 1e9).toPrecision(3)} GB`;
 
 /**
- * Reject flags that the chosen method would ignore, and output paths that cannot work (equal to an
- * input or to each other, missing folder), before any file is read or work starts.
+ * Reject flags that the chosen method would ignore, and output paths that cannot work (the shared
+ * `checkOutputs`: equal to an input or to each other, a folder, not writable), before any file is
+ * read or work starts.
  */
 function checkFlags(fileA: string, fileB: string, o: OtCliOptions): void {
   const only: [keyof OtCliOptions, string, string[]][] = [
@@ -106,26 +95,19 @@ function checkFlags(fileA: string, fileB: string, o: OtCliOptions): void {
       throw new UsageError(`${flag} has no effect with --method ${o.method} (only with --method ${methods.join(' or ')})`);
     }
   }
-  const inputs = [fileA, fileB, o.weightsA, o.weightsB].filter((f): f is string => f !== undefined).map((f) => resolve(f));
-  const outs: [string, string][] = [];
-  if (o.planOut !== undefined) outs.push(['--plan-out', o.planOut]);
-  if (o.dualsOut !== undefined) outs.push(['--duals-out', o.dualsOut]);
-  for (const [flag, path] of outs) {
-    const full = resolve(path);
-    if (inputs.includes(full)) throw new UsageError(`${flag}: ${path} is also an input file; refusing to overwrite it`);
-    const dir = dirname(full);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag}: folder ${dirname(path)} does not exist`);
-    if (existsSync(full) && statSync(full).isDirectory()) throw new UsageError(`${flag}: ${path} is a folder, expected a file path`);
-  }
-  if (outs.length === 2 && resolve(outs[0][1]) === resolve(outs[1][1])) {
-    throw new UsageError(`--plan-out and --duals-out name the same file ${outs[0][1]}`);
-  }
+  const inputs = [['<a>', fileA], ['<b>', fileB], ['--weights-a', o.weightsA], ['--weights-b', o.weightsB]]
+    .filter((x): x is [string, string] => x[1] !== undefined)
+    .map(([flag, path]) => ({ flag, path }));
+  const outs: OutputSpec[] = [];
+  if (o.planOut !== undefined) outs.push({ flag: '--plan-out', path: o.planOut });
+  if (o.dualsOut !== undefined) outs.push({ flag: '--duals-out', path: o.dualsOut });
+  checkOutputs(outs, inputs);
 }
 
 /**
  * Run `thermodiff ot` and return the JSON-able record (the CLI prints it) and the output files
  * to write (written by the caller only when the result is a valid answer).
- * @throws UsageError / InputError for bad input (exit 2), NotConvergedError when the solver ran but
+ * @throws UsageError / InputError for bad input (exit 2), NumericalError when the solver ran but
  *   did not converge, the certificate failed, or the result is not a finite number (exit 3).
  */
 export function runOt(fileA: string, fileB: string, o: OtCliOptions, progress?: (line: string) => void): { record: Record<string, unknown>; outputs: [string, Uint8Array][] } {
@@ -181,14 +163,11 @@ export function runOt(fileA: string, fileB: string, o: OtCliOptions, progress?: 
     };
     if (!Number.isFinite(r.cost)) {
       const exact = r.rescaled ? formatScaled(r.rescaled.cost, r.rescaled.log2Factor) : String(r.cost);
-      throw new NotConvergedError(`the optimal cost ${exact} is outside the float64 range (about 1.8e308); rescale the inputs or use --cost euclidean`, record);
+      throw new NumericalError(`the optimal cost ${exact} is outside the float64 range (about 1.8e308); rescale the inputs or use --cost euclidean`);
     }
-    if (!r.converged) throw new NotConvergedError(`exact solver stopped before optimality (${r.stopReason ?? 'iteration budget exhausted'}); raise --max-iter`, record);
+    if (!r.converged) throw new NumericalError(`exact solver stopped before optimality (${r.stopReason ?? 'iteration budget exhausted'}); raise --max-iter`);
     if (!r.certificate.optimal) {
-      throw new NotConvergedError(
-        `optimality certificate failed: dual violation ${r.certificate.maxDualViolation}, slack ${r.certificate.maxSlackViolation}, marginal error ${r.certificate.marginalError} (tolerance ${r.certificate.tolerance})`,
-        record,
-      );
+      throw new NumericalError(`optimality certificate failed: dual violation ${r.certificate.maxDualViolation}, slack ${r.certificate.maxSlackViolation}, marginal error ${r.certificate.marginalError} (tolerance ${r.certificate.tolerance})`);
     }
     if (o.planOut) {
       const k = r.plan.mass.length;
@@ -227,10 +206,10 @@ export function runOt(fileA: string, fileB: string, o: OtCliOptions, progress?: 
       converged: r.converged,
     };
     if (!Number.isFinite(r.cost) || !Number.isFinite(r.entropicCost) || !Number.isFinite(r.marginalError)) {
-      throw new NotConvergedError(`Sinkhorn result is not finite (cost ${r.cost}, marginal error ${r.marginalError}) at epsilon ${eps}; use a larger --epsilon or --method exact`, record);
+      throw new NumericalError(`Sinkhorn result is not finite (cost ${r.cost}, marginal error ${r.marginalError}) at epsilon ${eps}; use a larger --epsilon or --method exact`);
     }
     if (!r.converged) {
-      throw new NotConvergedError(`Sinkhorn did not converge in ${r.iterations} iterations (marginal error ${r.marginalError.toPrecision(3)}); raise --max-iter, --tol or --epsilon`, record);
+      throw new NumericalError(`Sinkhorn did not converge in ${r.iterations} iterations (marginal error ${r.marginalError.toPrecision(3)}); raise --max-iter, --tol or --epsilon`);
     }
     if (o.planOut && r.plan) outputs.push([o.planOut, writeNpy(r.plan, [x.n, y.n])]);
     return { record, outputs };
@@ -249,7 +228,7 @@ export function runOt(fileA: string, fileB: string, o: OtCliOptions, progress?: 
     seed,
     powerStdError: r.powerStdError,
   };
-  if (!Number.isFinite(cost)) throw new NotConvergedError(`sliced cost is not finite (${cost}); rescale the inputs`, record);
+  if (!Number.isFinite(cost)) throw new NumericalError(`sliced cost is not finite (${cost}); rescale the inputs`);
   return { record, outputs };
 }
 
@@ -271,8 +250,8 @@ function printRecord(r: Record<string, unknown>, json: boolean | undefined, stre
 
 const EXIT_HELP = `
 Exit codes: 0 success (exact: certified optimal); 2 bad input (one line on stderr, nothing written);
-3 ran but did not converge, the certificate failed, or the result is not a finite number (the result
-record is still printed on stdout, the error on stderr as one line, no output file is written).
+3 ran but did not converge, the certificate failed, or the result is not a finite number (one line
+on stderr with the reason and, for an out-of-range cost, its value; nothing on stdout; no file written).
 Exact duals (--duals-out): float64 array of length n + m, f then g, with f_i + g_j <= c(x_i, y_j) for
 all pairs and sum a f + sum b g = cost. Plan (--plan-out): k x 3 rows (i, j, mass).
 `;
@@ -304,16 +283,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', EXIT_HELP)
     .action((fileA: string, fileB: string, opts: OtCliOptions) => {
-      let res: { record: Record<string, unknown>; outputs: [string, Uint8Array][] };
-      try {
-        res = runOt(fileA, fileB, opts, opts.progress ? (line) => process.stderr.write(`${line}\n`) : undefined);
-      } catch (e) {
-        if (!(e instanceof NotConvergedError)) throw e;
-        printRecord(e.record, opts.json, process.stdout);
-        process.stderr.write(`thermodiff: did not converge: ${e.message}\n`);
-        process.exitCode = 3;
-        return;
-      }
+      const res = runOt(fileA, fileB, opts, opts.progress ? (line) => process.stderr.write(`${line}\n`) : undefined);
       for (const [path, bytes] of res.outputs) writeFileAtomic(path, bytes);
       printRecord(res.record, opts.json, process.stdout);
     });

@@ -1,7 +1,7 @@
 /**
  * The JSON config of `thermodiff a2a train` (docs/a2a.md). Pure parsing; the CLI loads the data.
  */
-import { assertInteger, assertPositive, jsonObject, rejectUnknownKeys } from '../core/check.ts';
+import { assertInteger, assertNonNegative, assertPositive, jsonObject, rejectUnknownKeys } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
 import type { LrScheduleKind } from '../nn/train/lrSchedule.ts';
 import type { A2AVariant } from './a2aGraphs.ts';
@@ -22,6 +22,8 @@ export interface A2ATrainConfig {
   /** Second training set for B2 (default: a second independent draw of a generator, the same files otherwise). */
   data2?: A2ADataSpec;
   method: A2AMethod;
+  /** pdcfg sampling settings (default partialT 0.3, guidance 0.3). */
+  partial?: { partialT: number; guidance: number };
   variant: A2AVariant;
   hidden: number[];
   steps: number;
@@ -38,7 +40,7 @@ export interface A2ATrainConfig {
   checkpointEvery: number;
 }
 
-const KEYS = ['data', 'data2', 'method', 'variant', 'hidden', 'steps', 'batchSize', 'lr', 'beta', 'lrSchedule', 'warmup', 'maxGradNorm', 'ema', 'seed', 'threads', 'checkpointEvery', 'comment'];
+const KEYS = ['data', 'data2', 'method', 'partial', 'variant', 'hidden', 'steps', 'batchSize', 'lr', 'beta', 'lrSchedule', 'warmup', 'maxGradNorm', 'ema', 'seed', 'threads', 'checkpointEvery', 'comment'];
 
 function parseData(v: unknown, where: string): A2ADataSpec {
   const o = jsonObject(v, where);
@@ -70,7 +72,16 @@ export function parseA2AConfig(v: unknown, where = 'config'): A2ATrainConfig {
   const o = jsonObject(v, where);
   rejectUnknownKeys(o, KEYS, where);
   const method = o.method ?? 'a2a';
-  if (method !== 'a2a' && method !== 'otcfm') throw new InputError(`expected "a2a" or "otcfm", got ${JSON.stringify(method)}`, `${where}.method`);
+  if (method !== 'a2a' && method !== 'otcfm' && method !== 'pdcfg') throw new InputError(`expected "a2a", "otcfm" or "pdcfg", got ${JSON.stringify(method)}`, `${where}.method`);
+  let partial: { partialT: number; guidance: number } | undefined;
+  if (o.partial !== undefined) {
+    const p = jsonObject(o.partial, `${where}.partial`);
+    rejectUnknownKeys(p, ['partialT', 'guidance'], `${where}.partial`);
+    assertPositive(p.partialT, `${where}.partial.partialT`);
+    if ((p.partialT as number) > 1) throw new InputError(`expected partialT <= 1, got ${p.partialT}`, `${where}.partial.partialT`);
+    assertNonNegative(p.guidance, `${where}.partial.guidance`);
+    partial = { partialT: p.partialT as number, guidance: p.guidance as number };
+  }
   const variant = o.variant ?? 'plain';
   if (variant !== 'plain' && variant !== 'antisymmetric') throw new InputError(`expected "plain" or "antisymmetric", got ${JSON.stringify(variant)}`, `${where}.variant`);
   if (!Array.isArray(o.hidden) || o.hidden.length === 0) throw new InputError('expected a non-empty array of layer widths', `${where}.hidden`);
@@ -100,6 +111,7 @@ export function parseA2AConfig(v: unknown, where = 'config'): A2ATrainConfig {
     data: parseData(o.data, `${where}.data`),
     ...(o.data2 === undefined ? {} : { data2: parseData(o.data2, `${where}.data2`) }),
     method,
+    ...(partial ? { partial } : {}),
     variant,
     hidden: o.hidden as number[],
     steps: o.steps,

@@ -10,6 +10,10 @@
  * OT-CFM baseline (`method: 'otcfm'`): B1 = data points used as the source (their conditions
  * ignored), B2 = (x2, c2); exact minibatch OT on |x1 - x2|^2 only; regress v(psi, t, c2) on x2 - x1.
  *
+ * Partial diffusion + CFG baseline (`method: 'pdcfg'`): x2 from B2, eps ~ N(0, I), independent
+ * coupling, x_t = (1 - t) x2 + t eps, regress v(x_t, t | keep c2) on eps - x2 with keep ~ Bernoulli(1/2)
+ * (condition dropout 0.5, as the reference).
+ *
  * Adam (PyTorch defaults), learning-rate schedule of nn/train/lrSchedule.ts, global-norm clipping,
  * optional EMA. Step k draws from stepRng(seed, k), so a resumed run reproduces the uninterrupted
  * one bit for bit (same thread count). Node-only (onnxruntime).
@@ -22,7 +26,7 @@ import { minibatchAssignment } from '../nn/train/minibatchAssignment.ts';
 import { stepRng } from '../nn/train/stepRng.ts';
 import { A2AEngine } from './a2aEngine.ts';
 import type { A2AVariant } from './a2aGraphs.ts';
-import { type A2AMethod, A2AModel, type A2AModelMeta, modelSizes, packModelRows } from './a2aModel.ts';
+import { type A2AMethod, A2AModel, type A2AModelMeta, modelSizes, packModelRows, type PartialDiffusionSettings } from './a2aModel.ts';
 import { type ConditionalSamples, a2aCoupling, checkConditionalSamples, defaultBeta } from './coupling.ts';
 
 /** Options of {@link trainA2A}. */
@@ -39,6 +43,8 @@ export interface TrainA2AOptions {
   lr: number;
   /** Paper-convention beta (default N^(1/(2 d_c)) with N the batch size). */
   beta?: number;
+  /** pdcfg: sampling settings stored in the model (default partialT 0.3, guidance 0.3). */
+  partial?: PartialDiffusionSettings;
   seed: number;
   lrSchedule?: LrScheduleKind;
   warmup?: number;
@@ -67,6 +73,7 @@ export function a2aConfigKey(o: TrainA2AOptions): string {
     batchSize: o.batchSize,
     lr: o.lr,
     beta: o.beta ?? null,
+    partial: o.partial ?? null,
     seed: o.seed,
     lrSchedule: o.lrSchedule ?? 'constant',
     warmup: o.warmup ?? 0,
@@ -101,6 +108,12 @@ export async function trainA2A(o: TrainA2AOptions): Promise<{ model: A2AModel; l
   const beta = method === 'a2a' ? (o.beta ?? defaultBeta(B, dc)) : null;
   if (beta !== null && !(Number.isFinite(beta) && beta > 0)) throw new InputError(`expected beta > 0, got ${beta}`, `${where}.beta`);
   const meta: A2AModelMeta = { method, variant, dx, dc, hidden: o.hidden.slice(), beta };
+  if (method === 'pdcfg') {
+    const p = o.partial ?? { partialT: 0.3, guidance: 0.3 };
+    if (!(p.partialT > 0 && p.partialT <= 1)) throw new InputError(`expected partialT in (0, 1], got ${p.partialT}`, `${where}.partial.partialT`);
+    if (!(Number.isFinite(p.guidance) && p.guidance >= 0)) throw new InputError(`expected guidance >= 0, got ${p.guidance}`, `${where}.partial.guidance`);
+    meta.partial = { partialT: p.partialT, guidance: p.guidance };
+  }
   const sizes = modelSizes(meta);
   const engine = await A2AEngine.create(variant, sizes, B, { seed: o.seed, threads: o.threads ?? 1 });
   const configKey = a2aConfigKey(o);
@@ -138,7 +151,24 @@ export async function trainA2A(o: TrainA2AOptions): Promise<{ model: A2AModel; l
       draw(o.data, b1, rng);
       draw(d2, b2, rng);
       let perm: Int32Array;
-      if (method === 'a2a') {
+      if (method === 'pdcfg') {
+        // data at t = 0 (b2), noise at t = 1 stored in b1.x; c1 holds the keep flag
+        for (let i = 0; i < B * dx; i++) b1.x[i] = rng.normal();
+        for (let i = 0; i < B; i++) {
+          const ti = rng.uniform();
+          t[i] = ti;
+          const keep = rng.uniform() < 0.5 ? 1 : 0;
+          c1[i] = keep; // the keep flag of row i (packModelRows reads c1[i] for pdcfg)
+          for (let k = 0; k < dc; k++) c2[i * dc + k] = b2.c[i * dc + k];
+          for (let k = 0; k < dx; k++) {
+            const e = b1.x[i * dx + k];
+            const d = b2.x[i * dx + k];
+            xt[i * dx + k] = (1 - ti) * d + ti * e;
+            target[i * dx + k] = e - d;
+          }
+        }
+        perm = new Int32Array(0);
+      } else if (method === 'a2a') {
         perm = a2aCoupling(b1, b2, { beta: beta as number, solver: 'dense' }).perm;
       } else {
         for (let i = 0; i < B; i++) {
@@ -150,7 +180,7 @@ export async function trainA2A(o: TrainA2AOptions): Promise<{ model: A2AModel; l
         }
         perm = minibatchAssignment(cost, B);
       }
-      for (let i = 0; i < B; i++) {
+      for (let i = 0; i < (method === 'pdcfg' ? 0 : B); i++) {
         const ti = rng.uniform();
         t[i] = ti;
         const j = perm[i];

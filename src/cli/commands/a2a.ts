@@ -101,6 +101,7 @@ export async function runA2ATrain(
     batchSize: cfg.batchSize,
     lr: cfg.lr,
     ...(cfg.beta === 'rule' ? {} : { beta: cfg.beta }),
+    ...(cfg.partial ? { partial: cfg.partial } : {}),
     seed: cfg.seed,
     lrSchedule: cfg.lrSchedule,
     warmup: cfg.warmup,
@@ -163,10 +164,13 @@ function registerTransfer(a2a: Command): void {
     .requiredOption('--in <file>', 'rows.npy, n x (dx + 2 dc)')
     .requiredOption('--out <file>', 'output .npy (n x dx)')
     .option('--steps <k>', 'RK4 steps on [0, 1]', '100')
+    .option('--seed <s>', 'seed of the noise (partial-diffusion models only)', '1')
     .option('--energy-out <file>', 'also write the per-row path energy int_0^1 |v|^2 dt (.npy, length n)')
     .option('--json', 'print a JSON summary')
-    .action(async (o: { model: string; in: string; out: string; steps: string; energyOut?: string; json?: boolean }) => {
+    .action(async (o: { model: string; in: string; out: string; steps: string; seed: string; energyOut?: string; json?: boolean }) => {
       const steps = parsePositiveInt(o.steps, '--steps');
+      const seed = parseSeedOption(o.seed);
+      const { Rng } = await import('../../core/rng.ts');
       const { A2AModel } = await import('../../a2a/a2aModel.ts');
       const model = await A2AModel.load(resolve(o.model));
       try {
@@ -190,7 +194,7 @@ function registerTransfer(a2a: Command): void {
           }
         }
         const t0 = performance.now();
-        const r = await model.transfer(x, c1, c2, n, { steps });
+        const r = await model.transfer(x, c1, c2, n, { steps, rng: new Rng(seed) });
         const { writeNpy } = await import('../../io/npy.ts');
         const { writeFileAtomic } = await import('../../io/files.ts');
         writeFileAtomic(resolve(o.out), writeNpy(r.x, [n, dx], 'float64'));

@@ -12,7 +12,7 @@ export const ANNULUS_CONFIG = {
   steps: 1500,
   batchSize: 256,
   lr: 0.001,
-  beta: 'rule',
+  beta: 4,
   lrSchedule: 'cosine',
   seed: 1,
   threads: 1,

@@ -9,7 +9,7 @@ describe('a2a config', () => {
     const file = JSON.parse(readFileSync('configs/a2a-annulus.json', 'utf8'));
     assert.deepEqual(file, JSON.parse(JSON.stringify(ANNULUS_CONFIG)));
     const cfg = parseA2AConfig(file);
-    assert.equal(cfg.beta, 'rule');
+    assert.equal(cfg.beta, 4);
     assert.equal(cfg.method, 'a2a');
   });
 

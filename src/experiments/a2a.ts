@@ -7,6 +7,7 @@
  */
 import { Rng } from '../core/rng.ts';
 import type { A2AMethod, A2AModel } from '../a2a/a2aModel.ts';
+import { parseA2AConfig } from '../a2a/a2aConfig.ts';
 import { ANNULUS_CONFIG } from '../a2a/annulusConfig.ts';
 import { type AnnulusEvaluation, evaluateAnnulus } from '../a2a/annulusEval.ts';
 import { a2aCoupling, defaultBeta } from '../a2a/coupling.ts';
@@ -98,8 +99,11 @@ async function run(ctx: ExperimentContext) {
   tick('Table 1a');
 
   // ---- Table 1b: three methods, same network and budget ----
-  const cfg = quick ? { ...ANNULUS_CONFIG, hidden: [16, 16], steps: 40, batchSize: 64 } : ANNULUS_CONFIG;
+  // the shipped config, validated by the parser `a2a train` uses
+  const shipped = parseA2AConfig(ANNULUS_CONFIG, 'ANNULUS_CONFIG');
+  const cfg = quick ? { ...shipped, hidden: [16, 16], steps: 40, batchSize: 64 } : shipped;
   const nData = quick ? 5000 : ANNULUS_CONFIG.data.n;
+  const beta = cfg.beta === 'rule' ? defaultBeta(cfg.batchSize, 1) : cfg.beta;
   const data = quarterAnnulus(nData, stepRng(seed, 0, 1));
   const data2 = quarterAnnulus(nData, stepRng(seed, 0, 2));
   const methods: A2AMethod[] = ['a2a', 'otcfm', 'pdcfg'];
@@ -116,7 +120,7 @@ async function run(ctx: ExperimentContext) {
       steps: cfg.steps,
       batchSize: cfg.batchSize,
       lr: cfg.lr,
-      beta: cfg.beta,
+      beta,
       seed: cfg.seed + seed,
       lrSchedule: cfg.lrSchedule,
     });
@@ -230,7 +234,7 @@ async function run(ctx: ExperimentContext) {
     '',
     `### Table 1b (quarter annulus; ${table.a2a.eval.pairs} pairs x ${table.a2a.eval.points} points, ${table.a2a.eval.mse.runs.length} repeats)`,
     '',
-    `Same SiLU MLP ${JSON.stringify(cfg.hidden)} for every method, ${cfg.steps} steps, batch ${cfg.batchSize}, Adam ${cfg.lr} (${cfg.lrSchedule}); A2A beta = ${cfg.beta} (paper convention; the rule N^(1/2) would give ${rule.toFixed(1)}, see the sweep).`,
+    `Same SiLU MLP ${JSON.stringify(cfg.hidden)} for every method, ${cfg.steps} steps, batch ${cfg.batchSize}, Adam ${cfg.lr} (${cfg.lrSchedule}); A2A beta = ${beta} (paper convention; the rule N^(1/2) would give ${rule.toFixed(1)}, see the sweep).`,
     '',
     '| method | MSE from pairwise OT (ours) | paper | training CPU s |',
     '|---|---|---|---|',

@@ -45,6 +45,36 @@ function num(o: Record<string, unknown>, key: string, where: string, dflt?: numb
 }
 
 /**
+ * The canonical JSON of a parsed training config (docs/config.md): what model.json records, and
+ * what {@link parseTrainConfig} turns back into the same config.
+ */
+export function trainConfigToJson(cfg: TrainConfig): Record<string, unknown> {
+  return {
+    data: cfg.data,
+    source: cfg.source,
+    schedule: cfg.schedule.name,
+    tau: cfg.schedule.tau,
+    ...(Object.keys(cfg.schedule.options).length > 0 ? { scheduleOptions: cfg.schedule.options } : {}),
+    coupling: cfg.coupling,
+    model: { hidden: cfg.hidden },
+    train: {
+      steps: cfg.steps,
+      batchSize: cfg.batchSize,
+      lr: cfg.lr,
+      lrSchedule: cfg.lrSchedule,
+      warmup: cfg.warmup,
+      maxGradNorm: cfg.maxGradNorm,
+      ...(cfg.ema !== undefined ? { ema: cfg.ema } : {}),
+      checkpointEvery: cfg.checkpointEvery,
+      threads: cfg.threads,
+      sinkhornReg: cfg.sinkhornReg,
+    },
+    seed: cfg.seed,
+    out: cfg.out,
+  };
+}
+
+/**
  * Parse and validate a training config (canonical dialect, docs/config.md; old spellings are
  * accepted, see normalizeConfig).
  * @throws InputError naming the JSON path of the first problem (e.g. `config.train.steps`).

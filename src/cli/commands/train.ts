@@ -17,7 +17,8 @@ import type { TrainState } from '../../nn/train/checkpointFormat.ts';
 import { type DatasetSpec, sampleDataset } from '../../config/datasetSpec.ts';
 import { readCheckpointFile, writeCheckpointFile } from '../../nn/train/checkpointFiles.ts';
 import { stepRng } from '../../nn/train/stepRng.ts';
-import { parseTrainConfig, type TrainConfig } from '../../config/trainConfig.ts';
+import { parseTrainConfig, type TrainConfig, trainConfigToJson } from '../../config/trainConfig.ts';
+import { printConfigWarnings } from '../configWarnings.ts';
 import { trainFlowModel } from '../../nn/train/trainFlowModel.ts';
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
 import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
@@ -97,7 +98,7 @@ export async function runTrainConfig(
   });
   bar?.stop();
   const seconds = (performance.now() - t0) / 1000;
-  (model.meta.training as Record<string, unknown>).config = cfg;
+  (model.meta.training as Record<string, unknown>).config = trainConfigToJson(cfg);
   await model.save(join(out, 'model'));
   writeFileAtomic(join(out, 'losses.json'), JSON.stringify({ step0: 1, losses }));
   // the chart modules (vega, resvg) load here, not at CLI start (see commands/index.ts)
@@ -123,7 +124,9 @@ export function register(program: Command): void {
     .option('--schedule-file <file>', 'train under the schedule of a schedule file (e.g. optimize-schedule --schedule-out) instead of the config\'s; stored in model.json')
     .action(async (o: { config: string; quiet?: boolean; fresh?: boolean; json?: boolean; scheduleFile?: string }) => {
       const cfgPath = resolve(o.config);
-      const cfg = parseTrainConfig(readJsonFile(cfgPath), o.config);
+      const raw = readJsonFile(cfgPath);
+      printConfigWarnings('train', raw, o.config);
+      const cfg = parseTrainConfig(raw, o.config);
       const scheduleFile = o.scheduleFile === undefined ? undefined : readJsonFile(o.scheduleFile);
       const r = await runTrainConfig(cfg, process.cwd(), { quiet: o.quiet, fresh: o.fresh, scheduleFile });
       if (o.json) {

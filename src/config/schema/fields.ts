@@ -47,6 +47,7 @@ export function openUnit() {
 export function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   const m = (i: v.BaseIssue<unknown>) =>
     max === Number.MAX_SAFE_INTEGER ? `expected an integer >= ${min}, got ${got(i)}` : `expected an integer in [${min}, ${max}], got ${got(i)}`;
+  if (max === Number.MAX_SAFE_INTEGER) return v.pipe(v.number(m), v.integer(m), v.minValue(min, m));
   return v.pipe(v.number(m), v.integer(m), v.minValue(min, m), v.maxValue(max, m));
 }
 

@@ -12,7 +12,7 @@ import type { LrScheduleKind } from '../nn/train/lrSchedule.ts';
 export interface TrainConfig {
   /** Training data: a dataset spec plus the number of points drawn (`n`, default 20000). */
   data: DatasetSpec & { n: number };
-  /** Source at t = tau: `gaussian` or a dataset spec (e.g. 8gaussians -> moons). */
+  /** Source at t = tau: `gaussian` or a dataset spec (e.g. eight-gaussians -> moons). */
   source: 'gaussian' | (DatasetSpec & { n: number });
   schedule: { name: string; tau: number; options: Record<string, number> };
   coupling: Coupling;

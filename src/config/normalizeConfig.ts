@@ -5,10 +5,10 @@
  * warnings (the library only returns them). Browser-safe.
  */
 import { InputError } from '../core/errors.ts';
-import type { ConfigCommand } from './schema/commands.ts';
+import type { ConfigCommand } from './schema/configCommands.ts';
 import { jsonPath, validateConfig } from './schema/validateConfig.ts';
 
-export type { ConfigCommand } from './schema/commands.ts';
+export { CONFIG_COMMANDS, type ConfigCommand } from './schema/configCommands.ts';
 
 /** Old data-kind spellings and their canonical replacement. */
 export const OLD_DATA_KINDS: Readonly<Record<string, string>> = { swissroll: 'swiss-roll', '8gaussians': 'eight-gaussians' };

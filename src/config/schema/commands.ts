@@ -19,9 +19,9 @@ import {
 } from './blocks.ts';
 import { doc, integer, list, loose, oneOf, openUnit, positive, strict, text } from './fields.ts';
 
-/** Commands whose input is a config file. */
-export const CONFIG_COMMANDS = ['speed-accuracy', 'train', 'optimize-schedule'] as const;
-export type ConfigCommand = (typeof CONFIG_COMMANDS)[number];
+import type { ConfigCommand } from './configCommands.ts';
+
+export { CONFIG_COMMANDS, type ConfigCommand } from './configCommands.ts';
 
 const $schema = () => v.optional(doc(v.string(), 'the JSON Schema of this file (for editors; ignored)'));
 

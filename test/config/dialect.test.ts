@@ -96,6 +96,54 @@ describe('JSON Schema files', () => {
   });
 });
 
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * A second, independent check of the generated files: a small JSON Schema (draft-07) validator for
+ * the keywords they use. Returns the path of the first violation, or null.
+ */
+function jsonSchemaError(schema: JsonSchema, x: unknown, path = '$'): string | null {
+  const t = schema.type;
+  const isObj = typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (t === 'object' && !isObj) return path;
+  if (t === 'array' && !Array.isArray(x)) return path;
+  if (t === 'string' && typeof x !== 'string') return path;
+  if (t === 'boolean' && typeof x !== 'boolean') return path;
+  if ((t === 'number' || t === 'integer') && typeof x !== 'number') return path;
+  if (t === 'integer' && !Number.isInteger(x)) return path;
+  if ('const' in schema && x !== schema.const) return path;
+  if (Array.isArray(schema.enum) && !schema.enum.includes(x)) return path;
+  if (typeof x === 'number') {
+    if (typeof schema.minimum === 'number' && !(x >= schema.minimum)) return path;
+    if (typeof schema.maximum === 'number' && !(x <= schema.maximum)) return path;
+    if (typeof schema.exclusiveMinimum === 'number' && !(x > schema.exclusiveMinimum)) return path;
+    if (typeof schema.exclusiveMaximum === 'number' && !(x < schema.exclusiveMaximum)) return path;
+  }
+  if (typeof x === 'string' && typeof schema.minLength === 'number' && x.length < schema.minLength) return path;
+  if (Array.isArray(x)) {
+    if (typeof schema.minItems === 'number' && x.length < schema.minItems) return path;
+    if (schema.items) for (let i = 0; i < x.length; i++) {
+      const e = jsonSchemaError(schema.items as JsonSchema, x[i], `${path}[${i}]`);
+      if (e) return e;
+    }
+  }
+  if (isObj) {
+    const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+    for (const k of (schema.required ?? []) as string[]) if (!(k in x)) return `${path}.${k} (missing)`;
+    for (const [k, val] of Object.entries(x)) {
+      if (k in props) {
+        const e = jsonSchemaError(props[k], val, `${path}.${k}`);
+        if (e) return e;
+      } else if (schema.additionalProperties === false) return `${path}.${k} (unknown)`;
+    }
+  }
+  if (Array.isArray(schema.anyOf) && !schema.anyOf.some((s) => jsonSchemaError(s as JsonSchema, x, path) === null)) return `${path} (anyOf)`;
+  if (Array.isArray(schema.oneOf) && schema.oneOf.filter((s) => jsonSchemaError(s as JsonSchema, x, path) === null).length !== 1) return `${path} (oneOf)`;
+  return null;
+}
+
+const schemaFile = (c: ConfigCommand) => JSON.parse(readFileSync(join(root, 'schemas', `${c}.json`), 'utf8')) as JsonSchema;
+
 const mixture1d = { kind: 'gaussian-mixture', means: [[-0.6], [0.6]], stds: [0.3, 0.3], weights: [0.5, 0.5] };
 const sa1d = { data: mixture1d, schedule: 'vp-linear', tau: 1.5, scheduleOptions: { betaMin: 0.1, betaMax: 20 }, perturbation: { kind: 'normal', mean: [1], std: 1 } };
 const trainCanonical = {
@@ -237,5 +285,25 @@ describe('bad values: one line naming the path', () => {
 
   it('messages use the caller\'s path prefix', () => {
     rejects(() => parseTrainConfig({ ...trainCanonical, seed: -1 }, 'model.json training.config'), /^model\.json training\.config\.seed: expected an integer >= 0, got -1$/);
+  });
+});
+
+describe('JSON Schema files, checked by an independent validator', () => {
+  it('accept every shipped config', () => {
+    for (const f of dialectConfigs()) {
+      const json = readJson(join('configs', f));
+      assert.equal(jsonSchemaError(schemaFile(commandOf(f, json)), json), null, f);
+    }
+  });
+
+  it('accept the canonical test configs and flag old spellings and bad values', () => {
+    for (const [command, json] of [['speed-accuracy', sa1d], ['speed-accuracy', swissNd], ['train', trainCanonical]] as const) {
+      assert.equal(jsonSchemaError(schemaFile(command), json), null, command);
+    }
+    for (const [name, command, old] of OLD) assert.notEqual(jsonSchemaError(schemaFile(command), old), null, name);
+    assert.equal(jsonSchemaError(schemaFile('speed-accuracy'), { ...sa1d, data: { ...mixture1d, stds: [0.3, -0.3] } }), '$.data (oneOf)');
+    assert.equal(jsonSchemaError(schemaFile('train'), { ...trainCanonical, train: { stepz: 10 } }), '$.train.stepz (unknown)');
+    assert.equal(jsonSchemaError(schemaFile('train'), { ...trainCanonical, coupling: 'ot' }), '$.coupling');
+    assert.equal(jsonSchemaError(schemaFile('optimize-schedule'), { data: mixture1d, schedule: 'cosine', optimize: { nfe: 0 } }), '$.optimize.nfe');
   });
 });

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { jsonSchemaText } from '../../scripts/generateSchemas.ts';
+import { jsonSchemaText, SCHEMA_NAMES } from '../../scripts/generateSchemas.ts';
 import { normalizeConfig } from '../../src/config/normalizeConfig.ts';
 import { parseOptimizeScheduleConfig } from '../../src/config/optimizeScheduleConfig.ts';
 import { CONFIG_COMMANDS, type ConfigCommand } from '../../src/config/schema/commands.ts';
@@ -17,6 +17,7 @@ import { parseSpeedAccuracyConfig } from '../../src/config/speedAccuracyConfig.t
 import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig } from '../../src/config/speedAccuracyNdConfig.ts';
 import { parseTrainConfig, trainConfigToJson } from '../../src/config/trainConfig.ts';
 import { InputError } from '../../src/core/errors.ts';
+import { parseSweepSpec } from '../../src/sweep/sweepSpec.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const readJson = (p: string) => JSON.parse(readFileSync(join(root, p), 'utf8')) as Record<string, unknown>;
@@ -82,7 +83,7 @@ describe('shipped configs', () => {
 
 describe('JSON Schema files', () => {
   it('schemas/<command>.json are up to date (run `npm run schemas` after changing src/config/schema)', () => {
-    for (const c of CONFIG_COMMANDS) {
+    for (const c of SCHEMA_NAMES) {
       assert.equal(readFileSync(join(root, 'schemas', `${c}.json`), 'utf8'), jsonSchemaText(c), `schemas/${c}.json is stale`);
     }
   });
@@ -142,7 +143,7 @@ function jsonSchemaError(schema: JsonSchema, x: unknown, path = '$'): string | n
   return null;
 }
 
-const schemaFile = (c: ConfigCommand) => JSON.parse(readFileSync(join(root, 'schemas', `${c}.json`), 'utf8')) as JsonSchema;
+const schemaFile = (c: ConfigCommand | 'sweep') => JSON.parse(readFileSync(join(root, 'schemas', `${c}.json`), 'utf8')) as JsonSchema;
 
 const mixture1d = { kind: 'gaussian-mixture', means: [[-0.6], [0.6]], stds: [0.3, 0.3], weights: [0.5, 0.5] };
 const sa1d = { data: mixture1d, schedule: 'vp-linear', tau: 1.5, scheduleOptions: { betaMin: 0.1, betaMax: 20 }, perturbation: { kind: 'normal', mean: [1], std: 1 } };
@@ -305,5 +306,22 @@ describe('JSON Schema files, checked by an independent validator', () => {
     assert.equal(jsonSchemaError(schemaFile('train'), { ...trainCanonical, train: { stepz: 10 } }), '$.train.stepz (unknown)');
     assert.equal(jsonSchemaError(schemaFile('train'), { ...trainCanonical, coupling: 'ot' }), '$.coupling');
     assert.equal(jsonSchemaError(schemaFile('optimize-schedule'), { data: mixture1d, schedule: 'cosine', optimize: { nfe: 0 } }), '$.optimize.nfe');
+  });
+});
+
+describe('shipped sweep files', () => {
+  it('name schemas/sweep.json, parse, match it, and their base configs are canonical', () => {
+    const files = readdirSync(join(root, 'configs', 'sweeps')).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length >= 2);
+    for (const f of files) {
+      const json = readJson(join('configs', 'sweeps', f));
+      assert.equal(json.$schema, '../../schemas/sweep.json', f);
+      const spec = parseSweepSpec(json);
+      assert.equal(jsonSchemaError(schemaFile('sweep'), json), null, f);
+      if (typeof spec.config === 'string' && (CONFIG_COMMANDS as readonly string[]).includes(spec.command)) {
+        const base = readJson(join('configs', 'sweeps', spec.config));
+        assert.deepEqual(normalizeConfig(spec.command as ConfigCommand, base).warnings, [], f);
+      }
+    }
   });
 });

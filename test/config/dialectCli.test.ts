@@ -37,3 +37,12 @@ test('speed-accuracy: a bad value exits 2 with one line naming its path, and no 
   assert.equal(r.stdout, '');
   assert.deepEqual(r.stderr.trimEnd().split('\n'), ['thermodiff: error: config.data.stds[1]: expected a standard deviation > 0, got -0.3']);
 });
+
+test('sweep plan: an old spelling in the base config warns once (not once per task)', () => {
+  const sweep = join(dir, 'sweep.json');
+  writeFileSync(sweep, JSON.stringify({ command: 'speed-accuracy', config: { data, schedule: { name: 'cosine' }, tau: 1, perturbation }, grid: { tau: [1, 2, 3] } }));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sweep', 'plan', sweep, '--out', join(dir, 'plan')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^3 tasks of speed-accuracy/);
+  assert.deepEqual(r.stderr.trimEnd().split('\n'), ['thermodiff: warning: config.schedule: {"name": ..., "tau": ...} is deprecated, write "schedule": "cosine"']);
+});

@@ -7,8 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toJsonSchema } from '@valibot/to-json-schema';
-import { CONFIG_COMMANDS, type ConfigCommand, configSchema } from '../src/config/schema/commands.ts';
-import { sweepFileSchema } from '../src/config/schema/sweepFile.ts';
+import { CONFIG_COMMANDS, type ConfigCommand, configSchema, sweepFileSchema } from '../src/config/schema/commands.ts';
 
 /** The folder the schemas are written to. */
 export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');

@@ -265,7 +265,7 @@ describe('bad values: one line naming the path', () => {
     ['speed-accuracy', { ...sa1d, perturbation: { kind: 'normal', mean: [1] } }, /^config\.perturbation: missing key "std"$/],
     ['train', { ...trainCanonical, train: { steps: 0 } }, /^config\.train\.steps: expected an integer >= 1, got 0$/],
     ['train', { ...trainCanonical, train: { stepz: 10 } }, /^config\.train: unknown key "stepz" \(expected steps, batchSize, lr,/],
-    ['train', { ...trainCanonical, coupling: 'ot' }, /^config\.coupling: unknown coupling "ot", expected one of independent, exact-ot, sinkhorn$/],
+    ['train', { ...trainCanonical, coupling: 'ot' }, /^config\.coupling: expected one of independent, exact-ot, sinkhorn, got "ot"$/],
     ['train', { ...trainCanonical, schedule: 'ot' }, /^config\.schedule: unknown schedule "ot", expected one of cosine, cond-ot, vp-linear, ve$/],
     ['train', { ...trainCanonical, model: { hidden: [16, 0] } }, /^config\.model\.hidden\[1\]: expected an integer in \[1, 65536\], got 0$/],
     ['train', { ...trainCanonical, data: { kind: 'moons', seed: 1 } }, /^config\.data: unknown key "seed" \(expected kind, n, noise\)$/],

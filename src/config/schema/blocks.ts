@@ -130,5 +130,5 @@ export function process(withSwissRollForce = true) {
 
 /** `coupling`: how training pairs data and source points in a minibatch. */
 export function coupling() {
-  return v.optional(doc(oneOf(COUPLING_NAMES, 'coupling'), 'minibatch coupling of data and source points'), 'independent');
+  return v.optional(doc(oneOf(COUPLING_NAMES), 'minibatch coupling of data and source points'), 'independent');
 }

@@ -22,6 +22,7 @@ import { doc, integer, list, loose, oneOf, openUnit, positive, strict, text } fr
 import type { ConfigCommand } from './configCommands.ts';
 
 export { CONFIG_COMMANDS, type ConfigCommand } from './configCommands.ts';
+export { sweepFileSchema } from './sweepFile.ts';
 
 const $schema = () => v.optional(doc(v.string(), 'the JSON Schema of this file (for editors; ignored)'));
 
@@ -66,7 +67,7 @@ function train() {
         doc(
           strict({
             steps: v.optional(doc(integer(1), 'optimiser steps'), 2000),
-            batchSize: v.optional(doc(integer(1, 65536), 'minibatch size (<= 4096 with an OT coupling)'), 256),
+            batchSize: v.optional(doc(integer(1), 'minibatch size: at most 65536, or 4096 with an OT coupling (checked by the train parser)'), 256),
             lr: v.optional(doc(positive(), 'peak learning rate (Adam)'), 0.001),
             lrSchedule: v.optional(doc(oneOf(['constant', 'cosine', 'linear']), 'learning-rate decay'), 'cosine'),
             warmup: v.optional(doc(integer(0), 'linear warm-up steps'), 0),

@@ -81,7 +81,7 @@ function train() {
         ),
       ),
       seed: v.optional(doc(integer(0), 'seed of data, initialisation and batches'), 0),
-      out: doc(text(), 'the run folder'),
+      out: doc(text('an output folder path'), 'the run folder'),
     }),
     'thermodiff train config (docs/config.md, docs/nn.md)',
   );

@@ -51,9 +51,9 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   return v.pipe(v.number(m), v.integer(m), v.minValue(min, m), v.maxValue(max, m));
 }
 
-/** A non-empty string. */
-export function text() {
-  const m = (i: v.BaseIssue<unknown>) => `expected a non-empty string, got ${got(i)}`;
+/** A non-empty string (message `expected <label>, got ""`). */
+export function text(label = 'a non-empty string') {
+  const m = (i: v.BaseIssue<unknown>) => `expected ${label}, got ${got(i)}`;
   return v.pipe(v.string(m), v.minLength(1, m));
 }
 

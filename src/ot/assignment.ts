@@ -37,6 +37,23 @@ export interface AssignmentResult {
   converged: boolean;
 }
 
+/** Options of {@link solveAssignment}. */
+export interface AssignmentOptions {
+  k?: number;
+  relTol?: number;
+  maxRounds?: number;
+  maxScanned?: number;
+  /** Called after each pricing pass with the pass number and the number of violated pairs added. */
+  onRound?: (round: number, violations: number) => void;
+  /**
+   * Candidate lists supplied by the caller (`rowJ[i * k + t]`: columns of row i; `colI[j * k + t]`:
+   * rows of column j; -1 = none), e.g. from a coarser level. Replaces the default lists.
+   */
+  candidates?: { rowJ: Int32Array; colI: Int32Array };
+  /** Warm-start column potentials (e.g. c-transforms of coarse duals); row potentials follow by reduction. */
+  initV?: Float64Array;
+}
+
 /**
  * Solve the square assignment problem exactly.
  * @param cost an n x n cost (points or matrix).
@@ -50,7 +67,7 @@ export interface AssignmentResult {
  */
 export function solveAssignment(
   cost: CostSpec,
-  opts: { k?: number; relTol?: number; maxRounds?: number; maxScanned?: number } = {},
+  opts: AssignmentOptions = {},
 ): AssignmentResult {
   const { n, m } = costShape(cost);
   if (n !== m) throw new RangeError(`solveAssignment needs a square problem, got ${n}x${m}`);
@@ -116,7 +133,13 @@ export function solveAssignment(
     }
   };
   const zeros = new Float64Array(n);
-  if (cost.kind === 'matrix') buildCandidates(cost, zeros, zeros);
+  if (opts.candidates) {
+    if (opts.candidates.rowJ.length !== n * k || opts.candidates.colI.length !== n * k) {
+      throw new RangeError(`solveAssignment: candidate lists must hold n k = ${n * k} entries`);
+    }
+    rowBestJ.set(opts.candidates.rowJ);
+    colBestI.set(opts.candidates.colI);
+  } else if (cost.kind === 'matrix') buildCandidates(cost, zeros, zeros);
   else {
     // candidates = nearest neighbours between the clouds standardised per coordinate, i.e. after the
     // optimal (monotone, per-axis Gaussian-fit) affine map x -> my + (sy / sx)(x - mx). Centring alone
@@ -202,6 +225,7 @@ export function solveAssignment(
     }
   }
   for (let j = 0; j < n; j++) if (v[j] === Infinity) v[j] = 0;
+  if (opts.initV) v.set(opts.initV);
   const rowToCol = new Int32Array(n).fill(-1);
   const colToRow = new Int32Array(n).fill(-1);
   const resetRowPotential = (i: number) => {
@@ -213,7 +237,19 @@ export function solveAssignment(
     u[i] = best;
   };
   for (let i = 0; i < n; i++) resetRowPotential(i);
-  for (let j = 0; j < n; j++) {
+  if (opts.initV) {
+    // warm start: match each row to a free column on which its reduced cost is zero
+    for (let i = 0; i < n; i++) {
+      for (let p = start[i]; p < rowEnd[i]; p++) {
+        const j = adj[p];
+        if (colToRow[j] < 0 && adjC[p] - v[j] === u[i]) {
+          rowToCol[i] = j;
+          colToRow[j] = i;
+          break;
+        }
+      }
+    }
+  } else for (let j = 0; j < n; j++) {
     const i = colArg[j];
     if (i >= 0 && rowToCol[i] < 0 && u[i] === 0) {
       rowToCol[i] = j;
@@ -318,6 +354,7 @@ export function solveAssignment(
     potScale += umax + vmax;
     const collect = { threshold: relTol * potScale, perRow: 16, rows: [] as number[], cols: [] as number[] };
     dual = dualViolation(cost, u, v, collect);
+    opts.onRound?.(rounds, collect.rows.length);
     if (collect.rows.length === 0) {
       converged = true;
       break;

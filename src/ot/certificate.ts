@@ -8,6 +8,7 @@
  * (the dual check is a full pass over all n m pairs, costs computed on the fly).
  */
 import { type CostSpec, costAt, costRow, costShape } from './costSpec.ts';
+import { dualViolationSqEuclidean } from './dualPricing.ts';
 import { spatialBlocks } from './spatialBlocks.ts';
 
 /** Sparse plan: `mass[k]` is moved from source `rows[k]` to target `cols[k]`. */
@@ -45,6 +46,10 @@ export function dualViolation(
   collect?: { threshold: number; perRow: number; rows: number[]; cols: number[] },
 ): { max: number; maxAbsCost: number } {
   const { n, m } = costShape(cost);
+  if (cost.kind === 'sqeuclidean' && n * m >= 4e6 && m >= 256 && n >= 256) {
+    const r = dualViolationSqEuclidean(cost.x, cost.y, u, v, collect);
+    return { max: r.max, maxAbsCost: r.maxAbsCost };
+  }
   if (cost.kind !== 'matrix' && n * m >= 4e6 && m >= 256) return dualViolationPruned(cost, u, v, collect);
   const row = new Float64Array(m);
   let max = 0;

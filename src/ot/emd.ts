@@ -7,6 +7,11 @@ import { type Certificate, certifyPlan, type SparsePlan } from './certificate.ts
 import { type CostSpec, costAt, costMatrix, costRow, costShape, validateCost } from './costSpec.ts';
 import { emdSorted1d } from './emdSorted1d.ts';
 import { networkSimplex } from './networkSimplex.ts';
+import { multiscaleAssignment } from './multiscaleAssignment.ts';
+import { rescaleCost, scaleBack } from './rescale.ts';
+
+/** Uniform sqeuclidean problems from this size on use the multiscale solver (see docs/ot.md for the measurement). */
+const MULTISCALE_MIN = 4000;
 
 export type { CostSpec } from './costSpec.ts';
 export type { Certificate, SparsePlan } from './certificate.ts';
@@ -26,7 +31,26 @@ export interface EmdResult {
   /** Simplex pivots or augmenting-path searches. */
   iterations: number;
   /** Which exact algorithm ran. */
-  algorithm: 'assignment' | 'network-simplex' | 'sorted-1d';
+  algorithm: 'assignment' | 'multiscale' | 'network-simplex' | 'sorted-1d';
+  /**
+   * Present when the inputs were rescaled internally by an exact power of two (coordinates or costs
+   * beyond 2^100 or below 2^-100): the true cost is `cost * 2^log2Factor`. `cost`, potentials and
+   * certificate are already scaled back; `cost` is Infinity when the true value exceeds the float64
+   * range (about 1.8e308), and this field then still holds it.
+   */
+  rescaled?: { log2Factor: number; cost: number };
+  /** Full pricing passes over all pairs (assignment / multiscale); 0 for the other algorithms. */
+  pricingRounds: number;
+  /** Levels of the multiscale hierarchy solved (1 for single-level algorithms). */
+  levels: number;
+  /** Why `converged` is false (budget exhausted), when it is. */
+  stopReason?: string;
+}
+
+/** A progress event of {@link emd} (stage name and a short human-readable detail). */
+export interface EmdProgress {
+  stage: string;
+  detail?: string;
 }
 
 /** Options of {@link emd}. */
@@ -42,6 +66,8 @@ export interface EmdOptions {
    * before switching to the network simplex (only when n <= 8000).
    */
   assignmentBudget?: number;
+  /** Called at stage boundaries and after each pricing pass (for CLI progress). */
+  onProgress?: (e: EmdProgress) => void;
 }
 
 /**
@@ -87,6 +113,26 @@ export function checkBalanced(a: Float64Array, b: Float64Array): number {
  */
 export function emd(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: EmdOptions = {}): EmdResult {
   validateCost(cost);
+  const rs = rescaleCost(cost);
+  if (rs.log2Factor !== 0) {
+    const r = emd(a, b, rs.cost, opts);
+    const k = rs.log2Factor;
+    const up = (v: number) => scaleBack(v, k);
+    const c = r.certificate;
+    return {
+      ...r,
+      cost: up(r.cost),
+      potentials: { u: r.potentials.u.map(up), v: r.potentials.v.map(up) },
+      certificate: {
+        ...c,
+        maxDualViolation: up(c.maxDualViolation),
+        maxSlackViolation: up(c.maxSlackViolation),
+        dualityGap: up(c.dualityGap),
+        tolerance: up(c.tolerance),
+      },
+      rescaled: { log2Factor: k, cost: r.cost },
+    };
+  }
   const { n, m } = costShape(cost);
   const wa = checkWeights(a, n, 'weights a');
   const wb = checkWeights(b, m, 'weights b');
@@ -105,8 +151,27 @@ export function emd(a: Float64Array | null, b: Float64Array | null, cost: CostSp
     if (certificate.optimal) {
       let total = 0;
       for (let t = 0; t < r.plan.mass.length; t++) total += r.plan.mass[t] * costAt(cost, r.plan.rows[t], r.plan.cols[t]);
-      return { cost: total, plan: r.plan, potentials: { u: r.u, v: r.v }, certificate, converged: true, iterations: 0, algorithm: 'sorted-1d' };
+      return { cost: total, plan: r.plan, potentials: { u: r.u, v: r.v }, certificate, converged: true, iterations: 0, algorithm: 'sorted-1d', pricingRounds: 0, levels: 1 };
     }
+  }
+  if (uniform && method === 'auto' && cost.kind === 'sqeuclidean' && n >= MULTISCALE_MIN) {
+    opts.onProgress?.({ stage: 'multiscale', detail: `n = ${n}: coarse levels by subsampling, c-transform candidates, pricing over all pairs by blocks` });
+    const r = multiscaleAssignment(cost.x, cost.y, { onProgress: opts.onProgress ? (m) => opts.onProgress?.({ stage: 'multiscale', detail: m }) : undefined });
+    const massEach = wa[0];
+    const plan = { rows: Int32Array.from({ length: n }, (_, i) => i), cols: r.rowToCol, mass: new Float64Array(n).fill(massEach) };
+    const certificate = certifyPlan(wa, wb, cost, plan, { u: r.u, v: r.v }, relTol, r.dual);
+    return {
+      cost: r.total * massEach,
+      plan,
+      potentials: { u: r.u, v: r.v },
+      certificate,
+      converged: r.converged,
+      iterations: r.augmentations,
+      algorithm: 'multiscale',
+      pricingRounds: r.totalRounds,
+      levels: r.levels,
+      stopReason: r.converged ? undefined : `${r.rounds} pricing passes without dual feasibility`,
+    };
   }
   if (uniform && method !== 'network-simplex') {
     // 'auto': the assignment solver gets a work budget of 16000 n scanned edges (measured: uniform
@@ -115,8 +180,12 @@ export function emd(a: Float64Array | null, b: Float64Array | null, cost: CostSp
     // matrix fits (n <= 8000, <= 512 MB), the network simplex finishes the job (at 8000 n, shifted
     // clouds would switch too and run 2-5x slower; at 16000 n noise-vs-moons wastes ~1-4 s first).
     const budget = method === 'auto' && n <= 8000 ? (opts.assignmentBudget ?? 16000) * n : Infinity;
-    const r = solveAssignment(cost, { maxScanned: budget });
-    if (r.budgetExceeded) return simplexPath(wa, wb, cost, n, m, relTol, opts.maxIter);
+    opts.onProgress?.({ stage: 'assignment', detail: `n = ${n}, sparse candidates, pricing over all pairs` });
+    const r = solveAssignment(cost, { maxScanned: budget, onRound: opts.onProgress ? (round, viol) => opts.onProgress?.({ stage: 'assignment', detail: `pricing pass ${round}: ${viol} violated pairs added` }) : undefined });
+    if (r.budgetExceeded) {
+      opts.onProgress?.({ stage: 'network-simplex', detail: `assignment work budget exceeded; dense ${n} x ${m} network simplex` });
+      return simplexPath(wa, wb, cost, n, m, relTol, opts.maxIter);
+    }
     const massEach = wa[0];
     const plan = {
       rows: Int32Array.from({ length: n }, (_, i) => i),
@@ -132,8 +201,12 @@ export function emd(a: Float64Array | null, b: Float64Array | null, cost: CostSp
       converged: r.converged,
       iterations: r.augmentations,
       algorithm: 'assignment',
+      pricingRounds: r.rounds,
+      levels: 1,
+      stopReason: r.converged ? undefined : `${r.rounds} pricing passes without dual feasibility`,
     };
   }
+  opts.onProgress?.({ stage: 'network-simplex', detail: `dense ${n} x ${m}` });
   return simplexPath(wa, wb, cost, n, m, relTol, opts.maxIter);
 }
 
@@ -223,6 +296,9 @@ function simplexPath(
     converged: r.converged,
     iterations: r.iterations,
     algorithm: 'network-simplex',
+    pricingRounds: 0,
+    levels: 1,
+    stopReason: r.converged ? undefined : `pivot budget of ${r.iterations} exhausted`,
   };
 }
 

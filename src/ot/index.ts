@@ -1,10 +1,13 @@
 /** Optimal transport: exact (assignment / network simplex), closed forms, entropic, sliced. */
-export { solveAssignment, type AssignmentResult } from './assignment.ts';
+export { type AssignmentOptions, type AssignmentResult, solveAssignment } from './assignment.ts';
 export { type Certificate, certifyPlan, dualViolation, type SparsePlan } from './certificate.ts';
 export { type CostSpec, costAt, costMatrix, costRow, costShape, validateCost } from './costSpec.ts';
-export { checkBalanced, checkWeights, emd, type EmdOptions, type EmdResult } from './emd.ts';
+export { dualViolationSqEuclidean } from './dualPricing.ts';
+export { checkBalanced, checkWeights, emd, type EmdOptions, type EmdProgress, type EmdResult } from './emd.ts';
 export { gaussianW2, gaussianW2Sq, isotropicGaussianW2Sq } from './gaussianW2.ts';
+export { multiscaleAssignment, type MultiscaleAssignmentResult, type MultiscaleOptions } from './multiscaleAssignment.ts';
 export { networkSimplex, type NetworkSimplexResult } from './networkSimplex.ts';
+export { formatScaled, type RescaledCost, rescaleCost, scaleBack } from './rescale.ts';
 export { sinkhorn, sinkhornDivergence, type SinkhornOptions, type SinkhornResult } from './sinkhorn.ts';
 export { slicedWasserstein, type SlicedOptions } from './slicedWasserstein.ts';
 export { certifiedCost, w1Points } from './w1Points.ts';

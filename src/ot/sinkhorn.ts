@@ -15,6 +15,7 @@
  */
 import { InputError } from '../core/errors.ts';
 import { logSumExp } from '../core/special.ts';
+import { rescaleCost, scaleBack } from './rescale.ts';
 import { type CostSpec, costRow, costShape, validateCost } from './costSpec.ts';
 import { checkBalanced, checkWeights } from './emd.ts';
 import { ScalingSinkhorn } from './sinkhornScaling.ts';
@@ -73,9 +74,33 @@ export function sinkhornLogDomain(a: Float64Array | null, b: Float64Array | null
 
 function solve(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, logOnly: boolean): SinkhornResult {
   validateCost(cost);
-  const { n, m } = costShape(cost);
   const eps = opts.epsilon;
   if (!Number.isFinite(eps) || !(eps > 0)) throw new InputError(`expected epsilon > 0, got ${eps}`, 'sinkhorn');
+  // extreme coordinates or costs: solve the problem scaled by an exact power of two (epsilon with
+  // it), then scale costs and potentials back; the plan is unchanged
+  const rs = rescaleCost(cost);
+  if (rs.log2Factor !== 0) {
+    const k = rs.log2Factor;
+    const up = (v: number) => scaleBack(v, k);
+    const scaledEps = scaleBack(eps, -k);
+    if (!(scaledEps >= 2 ** -1022)) {
+      throw new InputError(`epsilon ${eps} is below 1e-308 times the cost scale 2^${k} (it underflows); use a larger epsilon or the exact solver`, 'sinkhorn');
+    }
+    const r = solveScaled(a, b, rs.cost, { ...opts, epsilon: scaledEps }, logOnly);
+    return {
+      ...r,
+      cost: up(r.cost),
+      entropicCost: up(r.entropicCost),
+      potentials: { f: r.potentials.f.map(up), g: r.potentials.g.map(up) },
+      epsilon: eps,
+    };
+  }
+  return solveScaled(a, b, cost, opts, logOnly);
+}
+
+function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, logOnly: boolean): SinkhornResult {
+  const { n, m } = costShape(cost);
+  const eps = opts.epsilon;
   const wa = checkWeights(a, n, 'weights a');
   const wb = checkWeights(b, m, 'weights b');
   const total = checkBalanced(wa, wb);

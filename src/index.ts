@@ -102,6 +102,7 @@ export * from './nn/sample/sampleReverseSde.ts';
 export * from './nn/train/sinkhornPlan.ts';
 export * from './nn/train/stepRng.ts';
 export * from './config/trainConfig.ts';
+export * from './config/normalizeConfig.ts';
 export * from './nn/models/tsFlowModel.ts';
 
 // report

@@ -12,6 +12,7 @@ import { parseScheduleFile, type ScheduleFile } from '../schedules/scheduleFile.
 import { validateSchedule } from '../schedules/validateSchedule.ts';
 import { parseMixtureBlock } from './speedAccuracyConfig.ts';
 import { parseLinearProcess } from './speedAccuracyNdConfig.ts';
+import { normalizeConfig } from './normalizeConfig.ts';
 
 
 function int(v: unknown, where: string, min: number, max: number): number {
@@ -80,7 +81,7 @@ export function parseOptimizeOptions(v: unknown, where = 'config.optimize'): Opt
  * @throws InputError with the JSON path of the first problem.
  */
 export function parseOptimizeScheduleConfig(json: unknown, where = 'config'): OptimizeScheduleConfig {
-  const o = jsonObject(json, where);
+  const o = jsonObject(normalizeConfig('optimize-schedule', json, where).config, where); // old spellings, $schema, types and ranges (docs/config.md)
   rejectUnknownKeys(o, ['data', 'schedule', 'process', 'tau', 'scheduleOptions', 'perturbation', 'optimize'], where);
   if (!('data' in o)) throw new InputError('missing key "data"', where);
   if ('schedule' in o === 'process' in o) throw new InputError('expected exactly one of "schedule" and "process"', where);

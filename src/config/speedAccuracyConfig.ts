@@ -1,5 +1,6 @@
 import { describe } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
+import { normalizeConfig } from './normalizeConfig.ts';
 import { type GaussianMixture, gaussianMixtureFromBlock } from '../data/gaussianMixture.ts';
 import type { NamedScheduleOptions } from '../schedules/namedSchedule.ts';
 import type { PerturbationSpec } from '../thermo/perturbation.ts';
@@ -103,7 +104,7 @@ export function parseSpeedAccuracyConfigAnyDim(
   extraKeys: readonly string[] = [],
 ): { config: SpeedAccuracyConfig; extra: Record<string, unknown> } {
   const where = 'config';
-  const o = asObject(json, where);
+  const o = asObject(normalizeConfig('speed-accuracy', json, where).config, where); // old spellings, $schema, types and ranges (docs/config.md)
   rejectUnknownKeys(o, [...CONFIG_KEYS, ...extraKeys], where);
   for (const key of ['data', 'schedule', 'perturbation']) {
     if (!(key in o)) throw new InputError(`missing key "${key}"`, where);

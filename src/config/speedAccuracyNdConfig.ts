@@ -1,4 +1,5 @@
 import { describe } from '../core/check.ts';
+import { normalizeConfig } from './normalizeConfig.ts';
 import { InputError } from '../core/errors.ts';
 import type { Points } from '../core/points.ts';
 import { Rng } from '../core/rng.ts';
@@ -116,6 +117,7 @@ export function isNdSpeedAccuracyConfig(json: unknown): boolean {
  * @throws InputError with the JSON path of the first problem.
  */
 export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: string) => Uint8Array): SpeedAccuracyNdConfig {
+  json = normalizeConfig('speed-accuracy', json).config; // old spellings, $schema, types and ranges (docs/config.md)
   const where = 'config';
   const o = obj(json, where);
   known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples', 'otMethod'], where);

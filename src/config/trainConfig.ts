@@ -6,12 +6,13 @@ import { InputError } from '../core/errors.ts';
 import { SCHEDULE_NAMES } from '../schedules/namedSchedule.ts';
 import { COUPLINGS, type Coupling } from '../nn/train/couplings.ts';
 import { type DatasetSpec, parseDatasetSpec } from './datasetSpec.ts';
+import { normalizeConfig } from './normalizeConfig.ts';
 import type { LrScheduleKind } from '../nn/train/lrSchedule.ts';
 
 export interface TrainConfig {
   /** Training data: a dataset spec plus the number of points drawn (`n`, default 20000). */
   data: DatasetSpec & { n: number };
-  /** Source at t = tau: `gaussian` or a dataset spec (e.g. 8gaussians -> moons). */
+  /** Source at t = tau: `gaussian` or a dataset spec (e.g. eight-gaussians -> moons). */
   source: 'gaussian' | (DatasetSpec & { n: number });
   schedule: { name: string; tau: number; options: Record<string, number> };
   coupling: Coupling;
@@ -44,11 +45,42 @@ function num(o: Record<string, unknown>, key: string, where: string, dflt?: numb
 }
 
 /**
- * Parse and validate a training config.
+ * The canonical JSON of a parsed training config (docs/config.md): what model.json records, and
+ * what {@link parseTrainConfig} turns back into the same config.
+ */
+export function trainConfigToJson(cfg: TrainConfig): Record<string, unknown> {
+  return {
+    data: cfg.data,
+    source: cfg.source,
+    schedule: cfg.schedule.name,
+    tau: cfg.schedule.tau,
+    ...(Object.keys(cfg.schedule.options).length > 0 ? { scheduleOptions: cfg.schedule.options } : {}),
+    coupling: cfg.coupling,
+    model: { hidden: cfg.hidden },
+    train: {
+      steps: cfg.steps,
+      batchSize: cfg.batchSize,
+      lr: cfg.lr,
+      lrSchedule: cfg.lrSchedule,
+      warmup: cfg.warmup,
+      maxGradNorm: cfg.maxGradNorm,
+      ...(cfg.ema !== undefined ? { ema: cfg.ema } : {}),
+      checkpointEvery: cfg.checkpointEvery,
+      threads: cfg.threads,
+      sinkhornReg: cfg.sinkhornReg,
+    },
+    seed: cfg.seed,
+    out: cfg.out,
+  };
+}
+
+/**
+ * Parse and validate a training config (canonical dialect, docs/config.md; old spellings are
+ * accepted, see normalizeConfig).
  * @throws InputError naming the JSON path of the first problem (e.g. `config.train.steps`).
  */
 export function parseTrainConfig(json: unknown, where = 'config'): TrainConfig {
-  const c = obj(json, where);
+  const c = obj(normalizeConfig('train', json, where).config, where);
   const data = parseDatasetSpec(c.data, `${where}.data`) as DatasetSpec & { n: number };
   data.n = (data.n as number | undefined) ?? 20000;
   assertInteger(data.n, `${where}.data.n`, 1);
@@ -59,13 +91,14 @@ export function parseTrainConfig(json: unknown, where = 'config'): TrainConfig {
     assertInteger(s.n, `${where}.source.n`, 1);
     source = s;
   }
-  const sc = obj(c.schedule ?? { name: 'cond-ot' }, `${where}.schedule`);
-  if (!SCHEDULE_NAMES.includes(sc.name as never)) {
-    throw new InputError(`expected one of ${SCHEDULE_NAMES.join(', ')}, got ${JSON.stringify(sc.name)}`, `${where}.schedule.name`);
+  const name = c.schedule ?? 'cond-ot';
+  if (!SCHEDULE_NAMES.includes(name as never)) {
+    throw new InputError(`expected one of ${SCHEDULE_NAMES.join(', ')}, got ${JSON.stringify(name)}`, `${where}.schedule`);
   }
-  const tau = num(sc, 'tau', `${where}.schedule`, 1);
+  const tau = num(c, 'tau', where, 1);
+  const sc = obj(c.scheduleOptions ?? {}, `${where}.scheduleOptions`);
   const options: Record<string, number> = {};
-  for (const k of ['betaMin', 'betaMax', 'sigmaMin', 'sigmaMax']) if (k in sc) options[k] = num(sc, k, `${where}.schedule`);
+  for (const k of ['betaMin', 'betaMax', 'sigmaMin', 'sigmaMax']) if (k in sc) options[k] = num(sc, k, `${where}.scheduleOptions`);
   const coupling = (c.coupling ?? 'independent') as Coupling;
   if (!COUPLINGS.includes(coupling)) {
     throw new InputError(`expected one of ${COUPLINGS.join(', ')}, got ${JSON.stringify(c.coupling)}`, `${where}.coupling`);
@@ -104,7 +137,7 @@ export function parseTrainConfig(json: unknown, where = 'config'): TrainConfig {
   return {
     data,
     source,
-    schedule: { name: sc.name as string, tau, options },
+    schedule: { name: name as string, tau, options },
     coupling,
     hidden,
     steps,

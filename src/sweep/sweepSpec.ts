@@ -39,7 +39,7 @@ export interface GridCell {
   config: Record<string, unknown>;
 }
 
-const SPEC_KEYS = ['command', 'config', 'grid', 'merge', 'name', 'description'];
+const SPEC_KEYS = ['command', 'config', 'grid', 'merge', 'name', 'description', '$schema'];
 
 /**
  * Parse a sweep file:

@@ -130,7 +130,7 @@ before(async () => {
   writeFileSync(p('bad.json'), '{"data": ');
   writeFileSync(p('array.json'), '[1, 2, 3]');
   writeFileSync(p('null.json'), 'null');
-  const train = { data: { kind: '8gaussians', n: 200 }, model: { hidden: [8] }, train: { steps: 4, batchSize: 16, checkpointEvery: 2 }, seed: 1, out: p('run') };
+  const train = { data: { kind: 'eight-gaussians', n: 200 }, model: { hidden: [8] }, train: { steps: 4, batchSize: 16, checkpointEvery: 2 }, seed: 1, out: p('run') };
   writeFileSync(p('train.json'), JSON.stringify(train));
   const t = await runInProcess(['train', '--config', p('train.json'), '--quiet']);
   assert.equal(t.status, 0, t.stderr);
@@ -186,7 +186,7 @@ function cases(): Record<string, Case[]> {
   ];
 
   const trainCfg = (over: Record<string, unknown>, name = 'cfg') => {
-    const base = { data: { kind: '8gaussians', n: 200 }, model: { hidden: [8] }, train: { steps: 4, batchSize: 16, checkpointEvery: 2 }, seed: 1, out: p('newrun') };
+    const base = { data: { kind: 'eight-gaussians', n: 200 }, model: { hidden: [8] }, train: { steps: 4, batchSize: 16, checkpointEvery: 2 }, seed: 1, out: p('newrun') };
     const f = p(`train-${name}.json`);
     writeFileSync(f, JSON.stringify({ ...base, ...over }));
     return f;
@@ -197,10 +197,10 @@ function cases(): Record<string, Case[]> {
     { name: 'JSON array', args: ['train', '--config', p('array.json')], match: /expected an object/ },
     { name: 'JSON null', args: ['train', '--config', p('null.json')], match: /expected an object/ },
     { name: 'missing config', args: ['train', '--config', p('nope.json')], match: /no such file/ },
-    { name: 'data.n 1e12', args: ['train', '--config', trainCfg({ data: { kind: '8gaussians', n: 1e12 } }, 'n1e12')], match: /needs ~29 TB for training .* on 1e\+12 points; .* reduce data\.n/ },
-    { name: 'data.n -1', args: ['train', '--config', trainCfg({ data: { kind: '8gaussians', n: -1 } }, 'nneg')], match: /data\.n/ },
-    { name: 'data.n 1.5', args: ['train', '--config', trainCfg({ data: { kind: '8gaussians', n: 1.5 } }, 'nfrac')], match: /data\.n/ },
-    { name: 'data.n string', args: ['train', '--config', trainCfg({ data: { kind: '8gaussians', n: '100' } }, 'nstr')], match: /data\.n/ },
+    { name: 'data.n 1e12', args: ['train', '--config', trainCfg({ data: { kind: 'eight-gaussians', n: 1e12 } }, 'n1e12')], match: /needs ~29 TB for training .* on 1e\+12 points; .* reduce data\.n/ },
+    { name: 'data.n -1', args: ['train', '--config', trainCfg({ data: { kind: 'eight-gaussians', n: -1 } }, 'nneg')], match: /data\.n/ },
+    { name: 'data.n 1.5', args: ['train', '--config', trainCfg({ data: { kind: 'eight-gaussians', n: 1.5 } }, 'nfrac')], match: /data\.n/ },
+    { name: 'data.n string', args: ['train', '--config', trainCfg({ data: { kind: 'eight-gaussians', n: '100' } }, 'nstr')], match: /data\.n/ },
     { name: 'data kind unknown', args: ['train', '--config', trainCfg({ data: { kind: 'spiral' } }, 'kind')], match: /data\.kind/ },
     { name: 'data npy missing', args: ['train', '--config', trainCfg({ data: { kind: 'npy', file: p('nope.npy') } }, 'npymiss')], match: /no such file/ },
     ...['truncated', 'nomagic', 'text', 'empty', 'nan', 'inf', 'c1'].map((f) => ({ name: `data npy ${f}`, args: ['train', '--config', trainCfg({ data: { kind: 'npy', file: p(`${f}.npy`) } }, `npy-${f}`)] })),
@@ -216,7 +216,7 @@ function cases(): Record<string, Case[]> {
     { name: 'lrSchedule unknown', args: ['train', '--config', trainTrain({ lrSchedule: 'step' }, 'lrs')], match: /lrSchedule/ },
     { name: 'threads 1000', args: ['train', '--config', trainTrain({ threads: 1000 }, 'thr')], match: /train\.threads/ },
     { name: 'coupling unknown', args: ['train', '--config', trainCfg({ coupling: 'greedy' }, 'coupling')], match: /coupling/ },
-    { name: 'schedule unknown', args: ['train', '--config', trainCfg({ schedule: { name: 'linear' } }, 'sched')], match: /schedule\.name/ },
+    { name: 'schedule unknown', args: ['train', '--config', trainCfg({ schedule: 'linear' }, 'sched')], match: /\.schedule: unknown schedule "linear"/ },
     { name: 'seed -1', args: ['train', '--config', trainCfg({ seed: -1 }, 'seed')], match: /seed/ },
     { name: 'out empty', args: ['train', '--config', trainCfg({ out: '' }, 'outempty')], match: /\.out: expected an output folder path/ },
     { name: 'out is a file', args: ['train', '--config', trainCfg({ out: p('afile') }, 'outfile')], match: /config\.out: expected a folder, got an existing file/ },

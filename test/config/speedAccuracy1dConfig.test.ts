@@ -70,10 +70,11 @@ test('parseSpeedAccuracyConfig rejects every kind of bad config with the JSON pa
   rejects(edit((c) => (c.scheduleOptions = { betaMax: 'x' })), /scheduleOptions\.betaMax: expected a finite number/);
   rejects(edit((c) => (c.perturbation = { kind: 'laplace' })), /unknown perturbation kind "laplace"/);
   rejects(edit((c) => (c.perturbation = { kind: 'uniform', low: 1, high: -1 })), /expected high > low/);
-  rejects(edit((c) => (c.perturbation = { kind: 'uniform', low: 1 })), /expected keys "low" and "high"/);
+  rejects(edit((c) => (c.perturbation = { kind: 'uniform', low: 1 })), /^config\.perturbation: missing key "high"/);
   rejects(edit((c) => delete c.perturbation.std), /config\.perturbation: missing key "std"/);
   rejects(edit((c) => delete c.data), /config: missing key "data"/);
-  rejects(edit((c) => (c.data.kind = 'swiss-roll')), /config\.data\.kind: expected kind "gaussian-mixture"/);
+  rejects(edit((c) => (c.data = { kind: 'swiss-roll' })), /config\.data\.kind: expected kind "gaussian-mixture"/);
+  rejects(edit((c) => (c.data.kind = 'swiss-roll')), /^config\.data: unknown key "means" \(expected kind, n, noise, radius, seed\)/);
   rejects(edit((c) => (c.data = [1, 2])), /config\.data: expected an object, got array/);
   rejects([], /config: expected an object/);
   rejects(null, /config: expected an object, got null/);
@@ -84,11 +85,11 @@ test('parseSpeedAccuracyConfigAnyDim (multi-D extension point) accepts 2-D data 
     ...good,
     data: { kind: 'gaussian-mixture', means: [[-1, 0], [1, 0.5]], stds: [0.3, 0.3], weights: [0.5, 0.5] },
     perturbation: { kind: 'normal', mean: [0, 0], std: 0.9 },
-    process: { kind: 'swiss-roll', g: 3 },
+    process: { kind: 'swiss-roll-force', h: 1.1, g: 3, Tfin: 0.5 },
   };
   const { config, extra } = parseSpeedAccuracyConfigAnyDim(c2, ['process']);
   assert.equal(config.data.dim, 2);
-  assert.deepEqual(extra, { process: { kind: 'swiss-roll', g: 3 } });
+  assert.deepEqual(extra, { process: { kind: 'swiss-roll-force', h: 1.1, g: 3, Tfin: 0.5 } });
   assert.throws(() => parseSpeedAccuracyConfigAnyDim(c2), (e: Error) => e instanceof InputError && /unknown key "process"/.test(e.message));
   rejects(c2, /unknown key "process"/);
 });

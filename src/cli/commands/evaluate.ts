@@ -59,7 +59,7 @@ export async function evaluateModel(model: FlowModel, opts: { n: number; seed: n
       notes.push(`Eq. 100 check skipped: schedule ${sched.name} does not end at N(0, I)`);
     }
   } else {
-    notes.push('FM residual and Eq. 100 need Gaussian-mixture data (8gaussians, gaussian-mixture) with a Gaussian source');
+    notes.push('FM residual and Eq. 100 need Gaussian-mixture data (eight-gaussians, gaussian-mixture) with a Gaussian source');
   }
   return report;
 }

@@ -13,6 +13,7 @@ import { type ModelStudyInputs, optimizeScheduleForModel } from '../../grids/mod
 import type { FlowModel } from '../../nn/models/flowModel.ts';
 import { parseTrainConfig } from '../../config/trainConfig.ts';
 import { parseOptimizeScheduleConfig } from '../../config/optimizeScheduleConfig.ts';
+import { printConfigWarnings } from '../configWarnings.ts';
 import { type OptimizeScheduleOptions, type OptimizeScheduleResult, optimizeSchedule } from '../../grids/optimizeSchedule.ts';
 import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
 import { UsageError } from '../errors.ts';
@@ -205,7 +206,9 @@ export function register(program: Command): void {
         if (o.config !== undefined) {
           const json = readJsonFile(String(o.config)) as Record<string, unknown>;
           if (o.scheduleFile !== undefined && json && typeof json === 'object') json.schedule = readJsonFile(String(o.scheduleFile));
-          const config = parseOptimizeScheduleConfig(json, o.scheduleFile !== undefined ? `config (schedule from ${o.scheduleFile})` : 'config');
+          const where = o.scheduleFile !== undefined ? `config (schedule from ${o.scheduleFile})` : 'config';
+          printConfigWarnings('optimize-schedule', json, where);
+          const config = parseOptimizeScheduleConfig(json, where);
           if (o.scheduleOut !== undefined && (config.process || config.schedule === 'ot')) {
             throw new UsageError(`--schedule-out: ${config.process ? 'a linear-force process' : 'the OT protocol'} has no (m, sigma) schedule to time-change`);
           }

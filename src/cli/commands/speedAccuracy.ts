@@ -6,6 +6,7 @@ import { speedAccuracyNdJson, speedAccuracyNdTable } from '../../report/speedAcc
 import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../config/speedAccuracyNdConfig.ts';
 import { readFileChecked, readJsonFile } from '../../io/files.ts';
 import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
+import { printConfigWarnings } from '../configWarnings.ts';
 import { NumericalError } from '../../core/errors.ts';
 import { UsageError } from '../errors.ts';
 
@@ -70,6 +71,7 @@ export function register(program: Command): void {
     .option('--schedule-file <file>', '1-D: use the schedule of a schedule file (e.g. from optimize-schedule --schedule-out) instead of the config\'s')
     .action((opts: { config: string; json?: boolean; scheduleFile?: string }) => {
       const json = readJsonFile(opts.config);
+      printConfigWarnings('speed-accuracy', json);
       // n-D configs (a `process`, a non-mixture data kind, or data dim > 1): see docs/multid.md
       if (isNdSpeedAccuracyConfig(json)) {
         if (opts.scheduleFile !== undefined) throw new UsageError('--schedule-file: supported for one-dimensional configs only');

@@ -20,6 +20,8 @@ import { parseIntFlag } from '../flags.ts';
 import { checkOutputs, writeOutputs } from '../outputs.ts';
 import { createProgress } from '../progress.ts';
 import { SWEEP_SETUP } from '../sweepable/index.ts';
+import { CONFIG_COMMANDS, type ConfigCommand } from '../../config/normalizeConfig.ts';
+import { printConfigWarnings } from '../configWarnings.ts';
 
 /** Exit code of an incomplete sweep (docs/cli.md). */
 export const EXIT_INCOMPLETE = 4;
@@ -58,6 +60,12 @@ export function register(program: Command): void {
     .option('--json', 'print {tasks, created, dir} as JSON')
     .action((file: string, o: { out: string; json?: boolean }) => {
       const r = planSweep(file, o.out);
+      // old spellings of the base config: one warning each, once (every task shares them)
+      const first = r.plan.tasks[0];
+      if (first && (CONFIG_COMMANDS as readonly string[]).includes(r.plan.command)) {
+        const { evaluate: _evaluate, ...config } = first.config; // a train sweep's own block
+        printConfigWarnings(r.plan.command as ConfigCommand, config);
+      }
       if (o.json) {
         process.stdout.write(json({ dir: resolve(o.out), tasks: r.plan.tasks.length, created: r.created, command: r.plan.command, axes: r.plan.axes }));
         return;

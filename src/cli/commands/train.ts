@@ -19,7 +19,8 @@ import type { TrainState } from '../../nn/train/checkpointFormat.ts';
 import { type DatasetSpec, sampleDataset } from '../../config/datasetSpec.ts';
 import { readCheckpointFile, writeCheckpointFile } from '../../nn/train/checkpointFiles.ts';
 import { stepRng } from '../../nn/train/stepRng.ts';
-import { parseTrainConfig, type TrainConfig } from '../../config/trainConfig.ts';
+import { parseTrainConfig, type TrainConfig, trainConfigToJson } from '../../config/trainConfig.ts';
+import { printConfigWarnings } from '../configWarnings.ts';
 import { trainConfigKey, trainFlowModel } from '../../nn/train/trainFlowModel.ts';
 import { UsageError } from '../errors.ts';
 import { checkBudget, formatCount } from '../limits.ts';
@@ -48,7 +49,7 @@ const KEY_PATHS: Record<string, string> = {
   data: 'data (points x dim)',
   src: 'source',
   schedule: 'schedule (or --schedule-file)',
-  tau: 'schedule.tau',
+  tau: 'tau',
   coupling: 'coupling',
   hidden: 'model.hidden',
   steps: 'train.steps',
@@ -193,7 +194,7 @@ export async function runTrainConfig(
     resume = readCheckpointFile(ckPath);
     extendedFrom = checkResume(resume, trainConfigKey(trainOptions), out);
   }
-  if (!configIsRunFile) writeFileAtomic(join(out, 'config.json'), JSON.stringify(cfg, null, 2));
+  if (!configIsRunFile) writeFileAtomic(join(out, 'config.json'), JSON.stringify(trainConfigToJson(cfg), null, 2));
   const bar =
     opts.quiet || !process.stderr.isTTY
       ? null
@@ -216,7 +217,7 @@ export async function runTrainConfig(
   });
   bar?.stop();
   const seconds = (performance.now() - t0) / 1000;
-  (model.meta.training as Record<string, unknown>).config = cfg;
+  (model.meta.training as Record<string, unknown>).config = trainConfigToJson(cfg);
   await model.save(join(out, 'model'));
   writeFileAtomic(join(out, 'losses.json'), JSON.stringify({ step0: 1, losses }));
   // the chart modules (vega, resvg) load here, not at CLI start (see commands/index.ts)
@@ -243,7 +244,9 @@ export function register(program: Command): void {
     .option('--schedule-file <file>', 'train under the schedule of a schedule file (e.g. optimize-schedule --schedule-out) instead of the config\'s; stored in model.json')
     .action(async (o: { config: string; quiet?: boolean; fresh?: boolean; json?: boolean; scheduleFile?: string }) => {
       const cfgPath = resolve(o.config);
-      const cfg = parseTrainConfig(readJsonFile(cfgPath), o.config);
+      const raw = readJsonFile(cfgPath);
+      printConfigWarnings('train', raw, o.config);
+      const cfg = parseTrainConfig(raw, o.config);
       const scheduleFile = o.scheduleFile === undefined ? undefined : readJsonFile(o.scheduleFile);
       const r = await runTrainConfig(cfg, process.cwd(), { quiet: o.quiet, fresh: o.fresh, scheduleFile, configPath: cfgPath, ...(o.scheduleFile === undefined ? {} : { scheduleFilePath: o.scheduleFile }) });
       if (o.json) {

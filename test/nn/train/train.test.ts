@@ -88,7 +88,7 @@ function writeConfig(name: string, out: string, steps: number): string {
   const path = join(tmp, `${name}.json`);
   const cfg = {
     data: { kind: 'moons', n: 1000 },
-    schedule: { name: 'cond-ot' },
+    schedule: 'cond-ot',
     coupling: 'independent',
     model: { hidden: [16, 16] },
     train: { steps, batchSize: 32, lr: 0.003, ema: 0.99, checkpointEvery: 50 },

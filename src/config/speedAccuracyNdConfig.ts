@@ -108,6 +108,8 @@ export function isNdSpeedAccuracyConfig(json: unknown): boolean {
  *  "perturbation": {"kind": "normal", "mean": [0, 0], "std": 0.9},
  *  "particles": 1000, "steps": 120, "w1Times": 30, "splitTimes": 12, "seed": 1}
  * ```
+ * `estimator`: `quadrature` (default in 1-3 D: deterministic node grids, `cells` / `coarseCells`
+ * nodes per axis) or `particles` (default and only choice in d > 3: `particles` per cloud).
  * Instead of `process`, `schedule` (cosine | cond-ot | vp-linear | ve | ot). Data kinds:
  * gaussian-mixture (means/stds/weights), swiss-roll (n, noise, radius, seed), moons (n, noise,
  * seed), eight-gaussians (radius, std: an exact 8-component mixture), checkerboard (n, scale,
@@ -118,7 +120,7 @@ export function isNdSpeedAccuracyConfig(json: unknown): boolean {
 export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: string) => Uint8Array): SpeedAccuracyNdConfig {
   const where = 'config';
   const o = obj(json, where);
-  known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples', 'otMethod'], where);
+  known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples', 'otMethod', 'estimator', 'cells', 'coarseCells'], where);
   for (const k of ['data', 'perturbation']) if (!(k in o)) throw new InputError(`missing key "${k}"`, where);
   if ('process' in o === 'schedule' in o) throw new InputError('expected exactly one of "process" and "schedule"', where);
   const d = obj(o.data, `${where}.data`);
@@ -212,6 +214,19 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
     nSplit: 'splitTimes' in o ? int(o.splitTimes, `${where}.splitTimes`, 2) : 12,
     seed: 'seed' in o ? int(o.seed, `${where}.seed`, 0) : 1,
   };
+  if ('estimator' in o) {
+    if (o.estimator !== 'quadrature' && o.estimator !== 'particles') {
+      throw new InputError(`unknown estimator ${describe(o.estimator)}, expected "quadrature" or "particles"`, `${where}.estimator`);
+    }
+    if (o.estimator === 'quadrature' && dim > 3) throw new InputError(`the quadrature estimator is for 1-3 dimensions, but the data is ${dim}-D; use "particles"`, `${where}.estimator`);
+    engine.estimator = o.estimator;
+  }
+  if ('cells' in o) engine.cells = int(o.cells, `${where}.cells`, 8);
+  if ('coarseCells' in o) {
+    engine.coarseCells = int(o.coarseCells, `${where}.coarseCells`, 4);
+    const fine = engine.cells ?? [0, 400, 48, 20][dim] ?? 0;
+    if (engine.coarseCells >= fine) throw new InputError(`expected coarseCells < cells (${fine}), got ${engine.coarseCells}`, `${where}.coarseCells`);
+  }
   let scheduleOptions: NamedScheduleOptions | undefined;
   if ('scheduleOptions' in o) {
     const so = obj(o.scheduleOptions, `${where}.scheduleOptions`);

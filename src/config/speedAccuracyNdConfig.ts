@@ -207,13 +207,12 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
     protocol = { kind: 'schedule', name: o.schedule as (typeof ND_SCHEDULES)[number] };
   }
   const perturbation = parsePerturbation(o.perturbation, dim, `${where}.perturbation`);
-  const engine: SpeedAccuracyNdOptions = {
-    nParticles: 'particles' in o ? int(o.particles, `${where}.particles`, 2) : 1000,
-    steps: 'steps' in o ? int(o.steps, `${where}.steps`, 4) : 120,
-    nW1: 'w1Times' in o ? int(o.w1Times, `${where}.w1Times`, 2) : 30,
-    nSplit: 'splitTimes' in o ? int(o.splitTimes, `${where}.splitTimes`, 2) : 12,
-    seed: 'seed' in o ? int(o.seed, `${where}.seed`, 0) : 1,
-  };
+  // unset keys keep the engine defaults, which depend on the estimator and the dimension
+  const engine: SpeedAccuracyNdOptions = { seed: 'seed' in o ? int(o.seed, `${where}.seed`, 0) : 1 };
+  if ('particles' in o) engine.nParticles = int(o.particles, `${where}.particles`, 4);
+  if ('steps' in o) engine.steps = int(o.steps, `${where}.steps`, 4);
+  if ('w1Times' in o) engine.nW1 = int(o.w1Times, `${where}.w1Times`, 3);
+  if ('splitTimes' in o) engine.nSplit = int(o.splitTimes, `${where}.splitTimes`, 2);
   if ('estimator' in o) {
     if (o.estimator !== 'quadrature' && o.estimator !== 'particles') {
       throw new InputError(`unknown estimator ${describe(o.estimator)}, expected "quadrature" or "particles"`, `${where}.estimator`);

@@ -57,11 +57,12 @@ function levelNumbers(L: QuadratureLevel, flow: NdFlow, tau: number): LevelNumbe
  * The speed-accuracy experiment in 1-3 dimensions by deterministic quadrature (the default
  * estimator there; see docs/multid.md). Two node grids (`cells` and `coarseCells` nodes per axis,
  * {@link quadratureLevel}) give every number twice; the reported number is the fine one, with
+ *  - W1 at every time (and so eta, c1) extrapolated in the node spacing by Richardson (O(h^2)),
  *  - c1 and wD corrected in time by Richardson (trapezoid / discrete Cauchy-Schwarz sums are O(dt^2):
  *    X = X_h + (X_h - X_2h)/3, from all W1 / ODE times and every other one),
  *  - an estimated relative error = spatial |X_fine - X_coarse| / (r^2 - 1) (r = cells/coarseCells;
- *    the node-grid error of W1 is O(h^2), the trapezoid moments converge faster, so this bounds them)
- *    + temporal |X_h - X_2h| / 3,
+ *    for W1-derived numbers the size of the Richardson correction, the same number; the trapezoid
+ *    moments converge faster than O(h^2), so this overstates their error) + temporal |X_h - X_2h| / 3,
  * and every number whose estimated error exceeds {@link FLAG_RELATIVE_ERROR} is listed in `flagged`.
  * Housekeeping comes from {@link NdFlow.split} at `nSplit` times (0 exactly for gradient fields).
  * @throws InputError on mismatched dimensions, d > 3 or bad options; NumericalError if D0 is not finite.
@@ -78,7 +79,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   if (coarse >= cells) throw new InputError(`expected coarseCells < cells (${cells}), got ${coarse}`, 'coarseCells');
   const steps = opts.steps ?? 120;
   const nW1 = opts.nW1 ?? (dim === 3 ? 12 : 30);
-  const nSplit = opts.nSplit ?? 12;
+  const nSplit = opts.nSplit ?? (flow.conservative ? 12 : 61);
   assertInteger(steps, 'steps', 4);
   assertInteger(nW1, 'nW1', 3);
   assertInteger(nSplit, 'nSplit', 2);
@@ -109,35 +110,49 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   progress(1, 3, 'quadrature (fine)');
   const lf = quadratureLevel(flow, perturbation, { cells, grid, w1Idx, halfWidth, keep: dim === 2 ? snapIdx : [] });
   lap('fine');
-  const f = levelNumbers(lf, flow, tau);
+  const r2 = (cells / coarse) ** 2 - 1;
+  // W1 converges as O(h^2) in the node spacing: report the Richardson value W1_h + (W1_h - W1_H)/(r^2 - 1)
+  // at every W1 time (eta and c1 follow from it); the size of the correction is its error estimate
+  const w1Rich = lf.w1.map((w, i) => w + (w - lc.w1[i]) / r2);
+  const fRaw = levelNumbers(lf, flow, tau);
+  const f = levelNumbers({ ...lf, w1: w1Rich }, flow, tau);
   const c = levelNumbers(lc, flow, tau);
 
   progress(2, 3, 'excess/housekeeping');
   const splits: ExcessHousekeeping[] = [...pick(Math.min(nSplit, G))].sort((p, q) => p - q).map((j) => flow.split(grid[j], lf.tsDot[j]));
   const hkT = splits.map((s) => s.t);
   const hkR = splits.map((s) => s.housekeeping);
-  const hkEnds = tMin * hkR[0] + (tau - tMax) * hkR[hkR.length - 1];
-  const hkFine = hkEnds + trapezoid(hkT, hkR);
-  const hkHalf = hkEnds + trapezoid(everyOther(hkT), everyOther(hkR));
-  const housekeeping = hkFine + (hkFine - hkHalf) / 3;
+  const v2R = splits.map((s) => s.v2sq);
+  // time integrals of the split (trapezoid on the split times, Richardson against every other one)
+  const splitIntegral = (r: number[]) => {
+    const ends = tMin * r[0] + (tau - tMax) * r[r.length - 1];
+    const h = ends + trapezoid(hkT, r);
+    const h2 = ends + trapezoid(everyOther(hkT), everyOther(r));
+    return { value: h + (h - h2) / 3, err: Math.abs(h - h2) / 3 };
+  };
+  const hkInt = splitIntegral(hkR);
+  const v2Int = splitIntegral(v2R);
+  const housekeeping = hkInt.value;
   lap('split');
 
   const rich = (h: number, h2: number) => h + (h - h2) / 3;
   const c1 = rich(f.c1, f.c1Half);
   const wD = rich(f.wD, f.wDHalf);
-  const c2 = wD - housekeeping;
-  const r2 = (cells / coarse) ** 2 - 1;
+  // conservative: c2 = wD exactly (v2 = nu); otherwise the integral of the excess itself (not the
+  // difference wD - housekeeping, which is a small difference of large numbers)
+  const c2 = flow.conservative ? wD : v2Int.value;
   const spatial = (x: number, y: number) => Math.abs(x - y) / r2;
   const rel = (abs: number, v: number, scale = Math.abs(v)) => (scale > 0 ? abs / scale : abs === 0 ? 0 : Infinity);
   const errAbs = {
     d0: spatial(f.d0, c.d0),
-    w1Start: spatial(f.w1Start, c.w1Start),
-    w1End: spatial(f.w1End, c.w1End),
-    deltaW1: spatial(f.deltaW1, c.deltaW1),
-    eta: spatial(f.eta, c.eta),
-    c1: spatial(f.c1, c.c1) + Math.abs(f.c1 - f.c1Half) / 3,
+    w1Start: Math.abs(f.w1Start - fRaw.w1Start),
+    w1End: Math.abs(f.w1End - fRaw.w1End),
+    deltaW1: Math.abs(f.deltaW1 - fRaw.deltaW1),
+    eta: Math.abs(f.eta - fRaw.eta),
+    c1: Math.abs(f.c1 - fRaw.c1) + Math.abs(f.c1 - f.c1Half) / 3,
     wD: spatial(f.wD, c.wD) + Math.abs(f.wD - f.wDHalf) / 3,
-    housekeeping: Math.abs(hkFine - hkHalf) / 3,
+    housekeeping: hkInt.err,
+    c2: flow.conservative ? 0 : v2Int.err,
   };
   const errors: Record<string, number> = {
     d0: rel(errAbs.d0, f.d0),
@@ -149,10 +164,18 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     wD: rel(errAbs.wD, wD),
     // housekeeping 0 (gradient field) has error 0; otherwise relative to itself
     housekeeping: rel(errAbs.housekeeping, housekeeping, Math.abs(housekeeping) || wD),
-    c2: rel(errAbs.wD + errAbs.housekeeping, c2),
+    c2: flow.conservative ? rel(errAbs.wD, wD) : rel(errAbs.c2, c2),
   };
   const flagged = Object.keys(errors).filter((k) => !(errors[k] <= FLAG_RELATIVE_ERROR));
-  const values = { d0: [c.d0, f.d0], w1Start: [c.w1Start, f.w1Start], w1End: [c.w1End, f.w1End], eta: [c.eta, f.eta], c1: [c.c1, f.c1], wD: [c.wD, f.wD] };
+  // coarse level, fine level, Richardson (W1-derived numbers only)
+  const values = {
+    d0: [c.d0, f.d0],
+    w1Start: [c.w1Start, fRaw.w1Start, f.w1Start],
+    w1End: [c.w1End, fRaw.w1End, f.w1End],
+    eta: [c.eta, fRaw.eta, f.eta],
+    c1: [c.c1, fRaw.c1, f.c1],
+    wD: [c.wD, f.wD],
+  };
   for (const [k, v] of Object.entries({ d0: f.d0, w1Start: f.w1Start, w1End: f.w1End, eta: f.eta, c1, c2, wD, housekeeping })) {
     if (!Number.isFinite(v)) throw new NumericalError(`${k} is not finite (got ${v})`);
   }
@@ -200,9 +223,9 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     conservative: flow.conservative,
     curves: {
       t: lf.tW1,
-      w1: lf.w1,
+      w1: w1Rich,
       tMid: lf.tW1.slice(1).map((t, i) => 0.5 * (t + lf.tW1[i])),
-      vLossSq: lf.w1.slice(1).map((w, i) => ((w - lf.w1[i]) / (lf.tW1[i + 1] - lf.tW1[i])) ** 2 / f.d0),
+      vLossSq: w1Rich.slice(1).map((w, i) => ((w - w1Rich[i]) / (lf.tW1[i + 1] - lf.tW1[i])) ** 2 / f.d0),
       tGrid: grid,
       tsDot: lf.tsDot,
       tSplit: hkT,
@@ -214,7 +237,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     estimator: 'quadrature',
     errors,
     flagged,
-    convergence: { levels: [`${coarse} nodes/axis (${lc.nodes} nodes)`, `${cells} nodes/axis (${lf.nodes} nodes)`], values },
+    convergence: { levels: [`${coarse} nodes/axis (${lc.nodes} nodes)`, `${cells} nodes/axis (${lf.nodes} nodes)`, 'Richardson (W1, eta, c1)'], values },
     settings: { estimator: 'quadrature', cells, coarseCells: coarse, halfWidth, steps: G - 1, nW1: lf.tW1.length, nSplit: splits.length, tMin, tMax },
     seconds,
   };

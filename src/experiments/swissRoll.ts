@@ -61,11 +61,13 @@ export function swissRollSettings(quick: boolean): SwissRollSettings {
     nData: quick ? 150 : 1000,
     noise: 0.1,
     perturbationStd: 0.9,
+    // full: the deterministic quadrature estimator (every number with its own error estimate);
+    // quick: the particle estimator at small sizes (it only shows that the pipeline runs)
     engine: quick
-      ? { nParticles: 200, steps: 40, nW1: 10, nSplit: 5, d0Cells: 100, d0Samples: 4000 }
-      : { nParticles: 800, steps: 80, nW1: 20, nSplit: 8, d0Cells: 200, d0Samples: 20000 },
+      ? { estimator: 'particles', nParticles: 200, steps: 40, nW1: 10, nSplit: 5, d0Cells: 100, d0Samples: 4000 }
+      : { estimator: 'quadrature', steps: 80, nW1: 20 },
     scheduleEnd: 1 - 1e-3,
-    draws: quick ? 1 : 3,
+    draws: quick ? 1 : 5,
   };
 }
 
@@ -77,6 +79,9 @@ export interface DrawStats {
   wD: number[];
   housekeeping: number[];
   d0: number[];
+  /** Per-draw estimated relative errors of eta and c1 (the engine's `errors`). */
+  etaErr: number[];
+  c1Err: number[];
 }
 
 interface ProtocolRun {
@@ -150,7 +155,7 @@ export function runSwissRoll(
     fig5.push(run(name === 'cond-ot' ? 'cond-OT' : 'cosine', processFlow(field, { tMax: settings.scheduleEnd * settings.tau })));
   }
   fig5.push(main[main.length - 1]);
-  const draws: DrawStats[] = main.map((r) => ({ label: r.label, eta: [], c1: [], wD: [], housekeeping: [], d0: [] }));
+  const draws: DrawStats[] = main.map((r) => ({ label: r.label, eta: [], c1: [], wD: [], housekeeping: [], d0: [], etaErr: [], c1Err: [] }));
   const record = (runs: ProtocolRun[]) =>
     runs.forEach((r, i) => {
       draws[i].eta.push(r.result.eta);
@@ -158,6 +163,8 @@ export function runSwissRoll(
       draws[i].wD.push(r.result.wD);
       draws[i].housekeeping.push(r.result.housekeeping);
       draws[i].d0.push(r.result.d0);
+      draws[i].etaErr.push(r.result.errors.eta ?? Number.NaN);
+      draws[i].c1Err.push(r.result.errors.c1 ?? Number.NaN);
     });
   record(main);
   for (let k = 1; k < nDraws; k++) record(tableRuns(rng.fork(), ` (draw ${k + 1})`).runs);
@@ -291,6 +298,8 @@ export const swissRollExperiment: Experiment = {
       pm(d.wD, 3),
       pm(d.housekeeping, 3),
       pm(d.d0, 3),
+      d.etaErr.map((x) => `${fmt(100 * x, 2)}`).join(' / '),
+      d.c1Err.map((x) => `${fmt(100 * x, 2)}`).join(' / '),
     ]);
     const fig5Rows = fig5.map((r) => [r.label, fmt(r.result.eta, 4), fmt(r.result.c1, 3), fmt(r.result.c2, 3), fmt(r.result.d0, 4), fmt(r.result.deltaW1, 3), r.result.chainHolds ? 'yes' : 'NO']);
     const otRun = main[main.length - 1];
@@ -306,7 +315,7 @@ export const swissRollExperiment: Experiment = {
       '',
       `Table II over ${draws[0].eta.length} independent Swiss-roll draws (mean ± sample standard deviation; the ratio column pairs each draw with its own g = 0 run):`,
       '',
-      markdownTable(['protocol', 'eta (ours)', 'eta (paper)', 'eta / eta(g=0) (ours)', 'same (paper)', 'c1', 'wD', 'housekeeping', 'D0'], drawRows),
+      markdownTable(['protocol', 'eta (ours)', 'eta (paper)', 'eta / eta(g=0) (ours)', 'same (paper)', 'c1', 'wD', 'housekeeping', 'D0', 'est. error of eta per draw (%)', 'est. error of c1 per draw (%)'], drawRows),
       '',
       'First draw (the one shown in the figures), with the paper\'s Fig. 7(f) bar readings:',
       '',
@@ -350,7 +359,7 @@ export const swissRollExperiment: Experiment = {
         paperTableII: PAPER_TABLE_II,
         protocols: Object.fromEntries(main.map((r) => [r.label, summary(r)])),
         fig5: Object.fromEntries(fig5.map((r) => [r.label, summary(r)])),
-        draws: Object.fromEntries(draws.map((d) => [d.label, { eta: d.eta, c1: d.c1, wD: d.wD, housekeeping: d.housekeeping, d0: d.d0 }])),
+        draws: Object.fromEntries(draws.map((d) => [d.label, { eta: d.eta, c1: d.c1, wD: d.wD, housekeeping: d.housekeeping, d0: d.d0, etaErr: d.etaErr, c1Err: d.c1Err }])),
         computeSeconds,
       },
       reportSection: section,

@@ -109,7 +109,8 @@ export function isNdSpeedAccuracyConfig(json: unknown): boolean {
  *  "particles": 1000, "steps": 120, "w1Times": 30, "splitTimes": 12, "seed": 1}
  * ```
  * `estimator`: `quadrature` (default in 1-3 D: deterministic node grids, `cells` / `coarseCells`
- * nodes per axis) or `particles` (default and only choice in d > 3: `particles` per cloud).
+ * nodes per axis) or `particles` (default and only choice in d > 3, and the default whenever
+ * `particles` is given: `particles` per cloud).
  * Instead of `process`, `schedule` (cosine | cond-ot | vp-linear | ve | ot). Data kinds:
  * gaussian-mixture (means/stds/weights), swiss-roll (n, noise, radius, seed), moons (n, noise,
  * seed), eight-gaussians (radius, std: an exact 8-component mixture), checkerboard (n, scale,
@@ -209,9 +210,9 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
   const perturbation = parsePerturbation(o.perturbation, dim, `${where}.perturbation`);
   // unset keys keep the engine defaults, which depend on the estimator and the dimension
   const engine: SpeedAccuracyNdOptions = { seed: 'seed' in o ? int(o.seed, `${where}.seed`, 0) : 1 };
-  if ('particles' in o) engine.nParticles = int(o.particles, `${where}.particles`, 4);
+  if ('particles' in o) engine.nParticles = int(o.particles, `${where}.particles`, 2);
   if ('steps' in o) engine.steps = int(o.steps, `${where}.steps`, 4);
-  if ('w1Times' in o) engine.nW1 = int(o.w1Times, `${where}.w1Times`, 3);
+  if ('w1Times' in o) engine.nW1 = int(o.w1Times, `${where}.w1Times`, 2);
   if ('splitTimes' in o) engine.nSplit = int(o.splitTimes, `${where}.splitTimes`, 2);
   if ('estimator' in o) {
     if (o.estimator !== 'quadrature' && o.estimator !== 'particles') {
@@ -219,6 +220,10 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
     }
     if (o.estimator === 'quadrature' && dim > 3) throw new InputError(`the quadrature estimator is for 1-3 dimensions, but the data is ${dim}-D; use "particles"`, `${where}.estimator`);
     engine.estimator = o.estimator;
+  } else if ('particles' in o) {
+    // a particle count without an estimator keeps the particle estimator (configs written before
+    // the quadrature estimator became the default in 1-3 D run as before)
+    engine.estimator = 'particles';
   }
   if ('cells' in o) engine.cells = int(o.cells, `${where}.cells`, 8);
   if ('coarseCells' in o) {

@@ -38,7 +38,7 @@ export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts
   if (perturbation.dim !== flow.dim) {
     throw new InputError(`perturbation is ${perturbation.dim}-D but the flow is ${flow.dim}-D`, 'perturbation');
   }
-  if (estimator === 'particles') assertInteger(opts.nParticles ?? 1000, 'nParticles', 4);
+  if (estimator === 'particles') assertInteger(opts.nParticles ?? 1000, 'nParticles', 2);
   const maxVar = maxPerturbationVariance(perturbation);
   if (flow.startMinVariance !== undefined && maxVar >= 2 * flow.startMinVariance) {
     throw new InputError(
@@ -49,13 +49,12 @@ export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts
   if (estimator === 'quadrature') return speedAccuracyQuadratureNd(flow, perturbation, opts);
   if (estimator !== 'particles') throw new InputError(`unknown estimator ${JSON.stringify(estimator)}, expected "quadrature" or "particles"`, 'estimator');
   const n = opts.nParticles ?? 1000;
-  assertInteger(n, 'nParticles', 4);
   const full = speedAccuracyParticlesNd(flow, perturbation, opts);
   // error bars from a second, independent run with half the particles: the particle W1 is biased
   // by ~ n^(-1/d) (d >= 2) and the Monte Carlo moments are noisy by ~ n^(-1/2), so the error of
   // the full run is |full - half| / (2^(1/max(d, 2)) - 1) (the difference of two resolutions,
   // Richardson-scaled to the slower of the two rates)
-  const half = speedAccuracyParticlesNd(flow, perturbation, { ...opts, nParticles: Math.floor(n / 2), seed: (opts.seed ?? 1) + 104729 });
+  const half = speedAccuracyParticlesNd(flow, perturbation, { ...opts, nParticles: Math.max(2, Math.floor(n / 2)), seed: (opts.seed ?? 1) + 104729 });
   const factor = 1 / (2 ** (1 / Math.max(flow.dim, 2)) - 1);
   const keys = ['d0', 'w1Start', 'w1End', 'deltaW1', 'eta', 'c1', 'c2', 'wD', 'housekeeping'] as const;
   const errors: Record<string, number> = {};
@@ -72,7 +71,7 @@ export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts
     ...full,
     errors,
     flagged,
-    convergence: { levels: [`${Math.floor(n / 2)} particles`, `${n} particles`], values },
+    convergence: { levels: [`${half.settings.nParticles} particles`, `${n} particles`], values },
     seconds: { ...full.seconds, halfRun: Object.values(half.seconds).reduce((p, q) => p + q, 0) },
   };
 }

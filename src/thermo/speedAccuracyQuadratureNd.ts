@@ -81,7 +81,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   const nW1 = opts.nW1 ?? (dim === 3 ? 12 : 30);
   const nSplit = opts.nSplit ?? (flow.conservative ? 12 : 61);
   assertInteger(steps, 'steps', 4);
-  assertInteger(nW1, 'nW1', 3);
+  assertInteger(nW1, 'nW1', 2);
   assertInteger(nSplit, 'nSplit', 2);
   const progress = opts.onProgress ?? (() => {});
   const { tau, tMin, tMax } = flow;

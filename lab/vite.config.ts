@@ -3,6 +3,7 @@
  * `npm run lab:build` writes a static site to lab/dist/ with relative URLs (base './'), so it works
  * from any static file server and any sub-path.
  */
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /**
@@ -23,6 +24,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     // no "plugins took N s" notes: on a loaded shared machine they are noise in test output
     rolldownOptions: {
+      // two pages: the 1-D lab and the 2-D tab (nd.html)
+      input: { index: fileURLToPath(new URL('./index.html', import.meta.url)), nd: fileURLToPath(new URL('./nd.html', import.meta.url)) },
       checks: { bundlerTimings: false },
       // the page's entry uses only the library's parser: keep vega out of it (charts.ts loads it)
       treeshake: { moduleSideEffects: VEGA_HAS_NO_SIDE_EFFECTS },

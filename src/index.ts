@@ -133,3 +133,10 @@ export * from './sweep/sweepRegistry.ts';
 export * from './sweep/sweepRows.ts';
 export * from './sweep/sweepSpec.ts';
 export * from './report/errorBarChart.ts';
+
+// A2A-FM (all-to-all condition transfer): coupling, grouped experiment, data, evaluation protocol (models: thermodiff/node)
+export * from './a2a/coupling.ts';
+export * from './a2a/blockAssignment.ts';
+export * from './a2a/datasets.ts';
+export * from './a2a/grouped.ts';
+export * from './a2a/annulusEval.ts';

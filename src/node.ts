@@ -38,3 +38,8 @@ export * from './sweep/runSweep.ts';
 export * from './sweep/sweepFolder.ts';
 export * from './sweep/sweepReport.ts';
 export * from './sweep/sweepWorker.ts';
+
+// A2A-FM models (onnxruntime): training and transfer
+export * from './a2a/a2aModel.ts';
+export * from './a2a/trainA2A.ts';
+export * from './a2a/a2aConfig.ts';

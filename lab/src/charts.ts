@@ -7,7 +7,7 @@ import embed, { type Result } from 'vega-embed';
 import { barChartVegaLite, type LineSeries, lineChartVegaLite, type SpeedAccuracyResult } from '../../src/index.ts';
 import type { CompareRow } from './protocol.ts';
 
-type Spec = Record<string, unknown> & { encoding?: Record<string, Record<string, unknown>>; config?: Record<string, unknown> };
+export type Spec = Record<string, unknown> & { encoding?: Record<string, Record<string, unknown>>; config?: Record<string, unknown> };
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
 
@@ -15,7 +15,7 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-
  * Fit the library spec to the page: full container width, given height, legend below the plot (one
  * entry per line, so long labels are never clipped) or none, at most 6 x ticks.
  */
-function forPage(spec: unknown, description: string, height: number, legend = true): Spec {
+export function forPage(spec: unknown, description: string, height: number, legend = true): Spec {
   const s = spec as Spec;
   s.width = 'container';
   s.height = height;
@@ -32,7 +32,7 @@ function forPage(spec: unknown, description: string, height: number, legend = tr
 
 const views = new Map<HTMLElement, Result>();
 
-async function show(el: HTMLElement, spec: Spec): Promise<void> {
+export async function show(el: HTMLElement, spec: Spec): Promise<void> {
   views.get(el)?.finalize();
   const result = await embed(el, spec as never, {
     renderer: 'svg',

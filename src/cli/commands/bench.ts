@@ -9,7 +9,8 @@ import { Rng } from '../../core/rng.ts';
 import { twoMoons } from '../../data/twoMoons.ts';
 import { createMlpEngine } from '../../nn/models/engine.ts';
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
-import { UsageError } from '../errors.ts';
+import { parseIntFlag } from '../flags.ts';
+import { checkBudget, formatCount } from '../limits.ts';
 
 /** Run the train-mlp benchmark. */
 export async function benchTrainMlp(opts: { threads?: number; steps?: number; warmup?: number } = {}) {
@@ -67,10 +68,10 @@ export function register(program: Command): void {
     .option('--threads <n>', 'onnxruntime intra-op threads', '1')
     .option('--steps <k>', 'timed steps after 20 warm-up steps', '300')
     .action(async (o: { json?: boolean; threads: string; steps: string }) => {
-      const threads = Number(o.threads);
-      const steps = Number(o.steps);
-      if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads: expected a positive integer, got ${o.threads}`);
-      if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps: expected a positive integer, got ${o.steps}`);
+      const threads = parseIntFlag(o.threads, '--threads', 1, 64);
+      const steps = parseIntFlag(o.steps, '--steps', 1);
+      // a step is ~4e8 flop (3 x forward of 512 rows through 133k weights); optimistic at 2e11 flop/s
+      checkBudget({ what: `${formatCount(steps)} timed training steps`, seconds: (steps + 20) * 2e-3, hint: 'use fewer --steps' });
       const r = await benchTrainMlp({ threads, steps });
       if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else process.stdout.write(`${r.stepsPerSecond.toFixed(1)} steps/s (${r.cpuMsPerStep.toFixed(2)} ms CPU/step, ${threads} thread(s))\n`);

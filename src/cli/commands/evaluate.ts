@@ -7,7 +7,7 @@
  * velocity and both sides of Eq. 100. Writes evaluation.json next to model.json.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.ts';
 import { mixtureOf } from '../../config/datasetSpec.ts';
@@ -16,7 +16,9 @@ import type { FlowModel } from '../../nn/models/flowModel.ts';
 import { stepRng } from '../../nn/train/stepRng.ts';
 import { parseTrainConfig } from '../../config/trainConfig.ts';
 import { UsageError } from '../errors.ts';
-import { writeFileAtomic } from '../../io/files.ts';
+import { parseIntFlag, parseNumberFlag, parseSeedFlag } from '../flags.ts';
+import { checkBudget } from '../limits.ts';
+import { checkOutputs, writeOutputs } from '../outputs.ts';
 import { freshData, loadModelArg, modelSchedule, priorSamples, trainConfigJson } from './sample.ts';
 import { STREAMS } from './train.ts';
 
@@ -71,16 +73,28 @@ export function register(program: Command): void {
     .option('--seed <s>', 'seed of the evaluation draws', '0')
     .option('--s0 <x>', 'std of the mismatched reverse start N(0, s0^2 I) for Eq. 100', '1.3')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExit codes: 0 success, 2 bad input or a request beyond the time limit (nothing written), 3 non-finite velocities. See docs/cli.md.')
     .action(async (o: { model: string; n: string; seed: string; s0: string; json?: boolean }) => {
-      const n = Number(o.n);
-      const seed = Number(o.seed);
-      const s0 = Number(o.s0);
-      if (!Number.isInteger(n) || n < 2) throw new UsageError(`--n: expected an integer >= 2, got ${o.n}`);
-      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got ${o.seed}`);
-      if (!(s0 > 0 && s0 * s0 < 2 && s0 !== 1)) throw new UsageError(`--s0: expected a number in (0, 1.414), not 1, got ${o.s0}`);
+      const n = parseIntFlag(o.n, '--n', 2);
+      const seed = parseSeedFlag(o.seed);
+      const s0 = parseNumberFlag(o.s0, '--s0', { min: 0, exclusiveMin: true, max: Math.SQRT2, exclusiveMax: true });
+      if (s0 === 1) throw new UsageError(`--s0: expected a number in (0, 1.414), not 1, got ${o.s0}`);
+      const outFile = join(resolveModelDir(o.model), 'evaluation.json');
+      const modelDir = resolve(o.model);
+      checkOutputs(
+        [{ flag: '--model (evaluation.json)', path: outFile }],
+        ['model.json', 'weights.bin'].flatMap((f) => [join(modelDir, f), join(modelDir, 'model', f)]).map((path) => ({ flag: '--model', path })),
+      );
+      checkBudget({
+        what: `an evaluation with --n ${n}`,
+        bytes: 64 * 2 ** 20 + 1024 * n,
+        // exact OT between n-point sets, several times (fitted on n = 500..2000, optimistic)
+        seconds: 2e-8 * n ** 2.5,
+        hint: 'use a smaller --n',
+      });
       const model = await loadModelArg(o.model);
       const r = await evaluateModel(model, { n, seed, s0, where: o.model });
-      writeFileAtomic(join(resolveModelDir(o.model), 'evaluation.json'), JSON.stringify(r, null, 2));
+      await writeOutputs((files) => files.write(outFile, JSON.stringify(r, null, 2)));
       if (o.json) {
         process.stdout.write(`${JSON.stringify(r)}\n`);
         return;

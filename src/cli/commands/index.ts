@@ -8,6 +8,7 @@ import { register as bench } from './bench.ts';
 import { register as reproduce } from './reproduce.ts';
 import { register as sweep } from './sweep.ts';
 import { register as optimizeSchedule } from './optimizeSchedule.ts';
+import { register as a2a } from './a2a.ts';
 
 /**
  * Every CLI command registers itself here (one import + one entry per command).
@@ -27,4 +28,4 @@ import { register as optimizeSchedule } from './optimizeSchedule.ts';
  * the import chain, when a command reaches a heavy module eagerly. The ONNX code loads
  * onnxruntime-node and onnx-proto itself on first use (src/nn/models/optionalDependencies.ts).
  */
-export const commands: Array<(program: Command) => void> = [ot, speedAccuracy, train, sample, evaluate, bench, reproduce, sweep, optimizeSchedule];
+export const commands: Array<(program: Command) => void> = [ot, speedAccuracy, train, sample, evaluate, bench, reproduce, sweep, optimizeSchedule, a2a];

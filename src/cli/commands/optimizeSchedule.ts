@@ -16,15 +16,15 @@ import { parseOptimizeScheduleConfig } from '../../config/optimizeScheduleConfig
 import { type OptimizeScheduleOptions, type OptimizeScheduleResult, optimizeSchedule } from '../../grids/optimizeSchedule.ts';
 import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
 import { UsageError } from '../errors.ts';
-import { readJsonFile, writeFileAtomic } from '../../io/files.ts';
+import { readJsonFile } from '../../io/files.ts';
+import { parseIntFlag, parseSeedFlag } from '../flags.ts';
+import { checkBudget, formatCount } from '../limits.ts';
+import { checkOutputs, writeOutputs } from '../outputs.ts';
 import { freshData, loadModelArg, modelSchedule, priorSamples, trainConfigJson } from './sample.ts';
 import { STREAMS } from './train.ts';
 
-function intOpt(v: unknown, name: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isInteger(x) || x < min) throw new UsageError(`${name}: expected an integer >= ${min}, got ${v}`);
-  return x;
+function intOpt(v: unknown, name: string, min: number, max: number): number | undefined {
+  return v === undefined ? undefined : parseIntFlag(v, name, min, max);
 }
 
 function listOpt<T>(v: unknown, name: string, parse: (s: string) => T): T[] | undefined {
@@ -34,19 +34,20 @@ function listOpt<T>(v: unknown, name: string, parse: (s: string) => T): T[] | un
   return parts.map(parse);
 }
 
+/** Largest NFE of a grid (a grid of 10^4 steps is already far past any sampler's budget). */
+const MAX_NFE = 10000;
+
 /** Options from the command line (only those given; they override the config's `optimize` block). */
 function cliOptions(o: Record<string, unknown>): OptimizeScheduleOptions {
   const out: OptimizeScheduleOptions = {};
-  const nfe = intOpt(o.nfe, '--nfe', 1);
+  const nfe = intOpt(o.nfe, '--nfe', 1, MAX_NFE);
   if (nfe !== undefined) out.nfe = nfe;
   if (o.solver !== undefined) {
     if (o.solver !== 'euler' && o.solver !== 'heun') throw new UsageError(`--solver: expected euler or heun, got ${o.solver}`);
     out.solver = o.solver;
   }
   const sweep = listOpt(o.nfeSweep, '--nfe-sweep', (s) => {
-    const k = Number(s);
-    if (!Number.isInteger(k) || k < 1) throw new UsageError(`--nfe-sweep: expected integers >= 1, got ${s}`);
-    return k;
+    return parseIntFlag(s, '--nfe-sweep', 1, MAX_NFE);
   });
   if (sweep) out.nfeSweep = sweep;
   const solvers = listOpt(o.sweepSolvers, '--sweep-solvers', (s) => {
@@ -54,18 +55,34 @@ function cliOptions(o: Record<string, unknown>): OptimizeScheduleOptions {
     return s;
   });
   if (solvers) out.sweepSolvers = solvers;
-  const panels = intOpt(o.panels, '--panels', 4);
+  const panels = intOpt(o.panels, '--panels', 4, 100000);
   if (panels !== undefined) out.panels = panels;
-  const starts = intOpt(o.starts, '--starts', 2);
+  const starts = intOpt(o.starts, '--starts', 2, 1e6);
   if (starts !== undefined) out.optStarts = starts;
-  const evalStarts = intOpt(o.evalStarts, '--eval-starts', 2);
+  const evalStarts = intOpt(o.evalStarts, '--eval-starts', 2, 1e6);
   if (evalStarts !== undefined) out.evalStarts = evalStarts;
-  const seed = intOpt(o.seed, '--seed', 0);
+  const seed = o.seed === undefined ? undefined : parseSeedFlag(o.seed);
   if (seed !== undefined) out.seed = seed;
-  const it = intOpt(o.maxIterations, '--max-iterations', 0);
+  const it = intOpt(o.maxIterations, '--max-iterations', 0, 100000);
   if (it !== undefined) out.maxIterations = it;
   if (o.multiStart !== undefined) out.multiStart = o.multiStart === true;
   return out;
+}
+
+/**
+ * Refuse an optimisation whose Levenberg-Marquardt Jacobian cannot fit in memory: the residual
+ * Jacobian (starts x dim rows, steps - 1 columns, float64), the states kept at every grid time and
+ * a product of the same size: about 24 x starts x dim x (steps + 2) bytes at the largest NFE.
+ * @throws UsageError with the estimate (see limits.ts)
+ */
+export function checkOptimizeBudget(o: OptimizeScheduleOptions, dim: number): void {
+  const nfe = Math.max(o.nfe ?? 8, ...(o.nfeSweep ?? []));
+  const starts = Math.max(o.optStarts ?? 1000, o.evalStarts ?? 1000);
+  checkBudget({
+    what: `grids of NFE ${nfe} on ${formatCount(starts)} starts of dim ${dim}`,
+    bytes: 64 * 2 ** 20 + 24 * starts * dim * (nfe + 2),
+    hint: 'use fewer --starts/--eval-starts or a smaller --nfe',
+  });
 }
 
 /**
@@ -169,6 +186,19 @@ export function register(program: Command): void {
     .action(async (o: Record<string, unknown>) => {
       if ((o.config === undefined) === (o.model === undefined)) throw new UsageError('expected exactly one of --config and --model');
       const opts = cliOptions(o);
+      const modelDir = o.model === undefined ? null : resolve(String(o.model));
+      checkOutputs(
+        [
+          ...(o.out === undefined ? [] : [{ flag: '--out', path: String(o.out) }]),
+          ...(o.scheduleOut === undefined ? [] : [{ flag: '--schedule-out', path: String(o.scheduleOut) }]),
+          ...(o.report === undefined ? [] : [{ flag: '--report', path: String(o.report), kind: 'dir' as const, files: ['report.md', 'result.json'] }]),
+        ],
+        [
+          ...(o.config === undefined ? [] : [{ flag: '--config', path: String(o.config) }]),
+          ...(o.scheduleFile === undefined ? [] : [{ flag: '--schedule-file', path: String(o.scheduleFile) }]),
+          ...(modelDir ? ['model.json', 'weights.bin'].flatMap((f) => [join(modelDir, f), join(modelDir, 'model', f)]).map((path) => ({ flag: '--model', path })) : []),
+        ],
+      );
       if (o.report !== undefined && opts.nfeSweep === undefined) opts.nfeSweep = [2, 4, 8, 16, 32, 64];
       let result: OptimizeScheduleResult;
       try {
@@ -179,10 +209,19 @@ export function register(program: Command): void {
           if (o.scheduleOut !== undefined && (config.process || config.schedule === 'ot')) {
             throw new UsageError(`--schedule-out: ${config.process ? 'a linear-force process' : 'the OT protocol'} has no (m, sigma) schedule to time-change`);
           }
+          if (config.data.dim === 1 && !config.process) {
+            // exact 1-D: quadrature nodes, no sampled starts
+            for (const [k, flag] of [['starts', '--starts'], ['evalStarts', '--eval-starts'], ['seed', '--seed']] as const) {
+              if (o[k] !== undefined) throw new UsageError(`${flag}: one-dimensional mixtures are computed exactly on quadrature nodes; there are no sampled starts`);
+            }
+          } else {
+            checkOptimizeBudget({ ...config.options, ...opts }, config.data.dim);
+          }
           result = await optimizeSchedule({ ...config, options: { ...config.options, ...opts } });
         } else {
           if (o.scheduleFile !== undefined) throw new UsageError('--schedule-file applies to --config runs (a model keeps the schedule it was trained with)');
           const model = await loadModelArg(String(o.model));
+          checkOptimizeBudget(opts, model.dim);
           const inputs = modelStudyInputs(model, { nOpt: opts.optStarts ?? 1000, nEval: opts.evalStarts ?? 1000, seed: opts.seed ?? 0, label: String(o.model) });
           result = await optimizeScheduleForModel(model, inputs, opts);
         }
@@ -201,16 +240,16 @@ export function register(program: Command): void {
       if (o.scheduleOut !== undefined && !result.scheduleFile) {
         throw new UsageError('--schedule-out: this path has no named (m, sigma) schedule to time-change (OT protocol, linear-force process, or a schedule file that is already time-changed)');
       }
-      if (o.scheduleOut !== undefined) {
-        writeFileAtomic(resolve(String(o.scheduleOut)), `${JSON.stringify(result.scheduleFile, null, 1)}\n`);
-      }
-      if (o.out !== undefined) writeFileAtomic(resolve(String(o.out)), `${json}\n`);
-      if (rep) {
-        const dir = resolve(String(o.report));
-        for (const f of rep.figures) writeFileAtomic(join(dir, f.name), f.png);
-        writeFileAtomic(join(dir, 'report.md'), rep.markdown);
-        writeFileAtomic(join(dir, 'result.json'), `${JSON.stringify(result, null, 1)}\n`);
-      }
+      await writeOutputs((files) => {
+        if (o.scheduleOut !== undefined) files.write(resolve(String(o.scheduleOut)), `${JSON.stringify(result.scheduleFile, null, 1)}\n`);
+        if (o.out !== undefined) files.write(resolve(String(o.out)), `${json}\n`);
+        if (rep) {
+          const dir = resolve(String(o.report));
+          for (const f of rep.figures) files.write(join(dir, f.name), f.png);
+          files.write(join(dir, 'report.md'), rep.markdown);
+          files.write(join(dir, 'result.json'), `${JSON.stringify(result, null, 1)}\n`);
+        }
+      });
       process.stdout.write(o.json ? `${json}\n` : optimizeScheduleTable(result));
     });
 }

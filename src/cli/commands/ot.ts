@@ -7,6 +7,7 @@ import { emd } from '../../ot/emd.ts';
 import { sinkhorn } from '../../ot/sinkhorn.ts';
 import { slicedWasserstein } from '../../ot/slicedWasserstein.ts';
 import { UsageError } from '../errors.ts';
+import { checkOutputs } from '../outputs.ts';
 import { readFileChecked, writeFileAtomic } from '../../io/files.ts';
 
 interface OtCliOptions {
@@ -57,6 +58,10 @@ export function runOt(fileA: string, fileB: string, o: OtCliOptions): Record<str
     throw new UsageError(`--method: expected exact, sinkhorn or sliced, got ${JSON.stringify(o.method)}`);
   }
   if ((o.weightsA === undefined) !== (o.weightsB === undefined)) throw new UsageError('--weights-a and --weights-b must be given together');
+  if (o.planOut !== undefined) {
+    const inputs = [['<a>', fileA], ['<b>', fileB], ['--weights-a', o.weightsA], ['--weights-b', o.weightsB]].filter((x): x is [string, string] => x[1] !== undefined);
+    checkOutputs([{ flag: '--plan-out', path: o.planOut }], inputs.map(([flag, path]) => ({ flag, path })));
+  }
   const x = readPointsNpy(fileA);
   const y = readPointsNpy(fileB);
   if (x.dim !== y.dim) throw new InputError(`point dimensions differ: ${fileA} has dim ${x.dim}, ${fileB} has dim ${y.dim}`, 'ot');

@@ -3,14 +3,13 @@
  * reproductions (src/experiments/registry.ts) and write results.json, PNG figures and report.md
  * into the output folder. Progress goes to stderr; stdout gets only the final summary.
  */
-import { accessSync, constants, statSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../../core/errors.ts';
 import type { Experiment } from '../../experiments/experiment.ts';
 import { UsageError } from '../errors.ts';
-import { makeDirs, writeFileAtomic } from '../../io/files.ts';
+import { parseSeedFlag } from '../flags.ts';
+import { checkOutputs, type OutputSet, writeOutputs } from '../outputs.ts';
 import { lazyHelp } from '../lazyHelp.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { thermodiffVersion } from '../version.ts';
@@ -53,26 +52,6 @@ function selectExperiments(names: string[], list: readonly Experiment[]): Experi
   return chosen;
 }
 
-/** Make sure `out` is (or can become) a writable directory. @throws UsageError / InputError */
-function prepareOutDir(out: string): string {
-  const dir = resolve(out);
-  let st: ReturnType<typeof statSync> | undefined;
-  try {
-    st = statSync(dir);
-  } catch {
-    st = undefined;
-  }
-  if (st && !st.isDirectory()) throw new UsageError(`--out: expected a directory, got an existing file: ${out}`);
-  makeDirs(dir);
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError(`cannot create or write the output folder (${code})`, `--out ${out}`);
-  }
-  return dir;
-}
-
 function safeRelPath(rel: string, experiment: string): string {
   const n = normalize(rel);
   if (isAbsolute(n) || n.startsWith('..') || n === '.' || n === '') {
@@ -103,7 +82,8 @@ function reportHeader(opts: ReproduceOptions, summary: ReproduceSummary, started
 
 /**
  * Run the selected experiments and write `results.json` (results keyed by experiment name),
- * the figures and `report.md` into `opts.out`, every file atomically. An experiment whose
+ * the figures and `report.md` into `opts.out`, all files as one set (renamed into place at the end;
+ * nothing is written when the run is interrupted). An experiment whose
  * `unavailableReason()` is set is reported and skipped; one that throws is recorded as failed and
  * the others still run. results.json and report.md describe this run only (they are rewritten).
  * @throws UsageError for an unknown experiment name or an --out that is a file; InputError if the
@@ -113,7 +93,12 @@ export async function runReproduce(opts: ReproduceOptions): Promise<ReproduceSum
   // the registry loads every experiment (and vega): only when reproduce runs (see commands/index.ts)
   const list = opts.experiments ?? (await import('../../experiments/registry.ts')).experiments;
   const chosen = selectExperiments(opts.names, list);
-  const dir = prepareOutDir(opts.out);
+  const dir = resolve(opts.out);
+  checkOutputs([{ flag: '--out', path: dir, kind: 'dir', files: ['results.json', 'report.md'] }]);
+  return writeOutputs((files) => runChosen(opts, chosen, dir, files));
+}
+
+async function runChosen(opts: ReproduceOptions, chosen: Experiment[], dir: string, files: OutputSet): Promise<ReproduceSummary> {
   const progress = opts.progress ?? createProgress();
   const started = new Date();
   const t0 = performance.now();
@@ -137,7 +122,7 @@ export async function runReproduce(opts: ReproduceOptions): Promise<ReproduceSum
         onProgress: (done, total, label) => progress.update(done, total, label),
         writeFile: (rel, content) => {
           const safe = safeRelPath(rel, exp.name);
-          writeFileAtomic(join(dir, safe), content);
+          files.write(join(dir, safe), content);
           if (!summary.files.includes(safe)) summary.files.push(safe);
         },
       });
@@ -154,17 +139,11 @@ export async function runReproduce(opts: ReproduceOptions): Promise<ReproduceSum
     }
   }
   summary.seconds = (performance.now() - t0) / 1000;
-  writeFileAtomic(join(dir, 'results.json'), JSON.stringify(results, null, 1) + '\n');
+  files.write(join(dir, 'results.json'), JSON.stringify(results, null, 1) + '\n');
   summary.files.push('results.json');
-  writeFileAtomic(join(dir, 'report.md'), [reportHeader(opts, summary, started), ...sections].join('\n'));
+  files.write(join(dir, 'report.md'), [reportHeader(opts, summary, started), ...sections].join('\n'));
   summary.files.push('report.md');
   return summary;
-}
-
-function parseSeed(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`--seed: expected a non-negative integer, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 /** Register `thermodiff reproduce`. */
@@ -177,7 +156,7 @@ export function register(program: Command): void {
     .option('--quick', 'reduced sizes (for tests; the report says so)', false)
     .option('--seed <n>', 'random seed', '1')
     .action(async (names: string[], o: { out: string; quick: boolean; seed: string }) => {
-      const seed = parseSeed(o.seed);
+      const seed = parseSeedFlag(o.seed);
       const s = await runReproduce({ names, out: o.out, quick: Boolean(o.quick), seed });
       const figures = s.files.filter((f) => f.endsWith('.png')).length;
       const parts = [`wrote ${join(o.out, 'report.md')}, ${join(o.out, 'results.json')} and ${figures} figure${figures === 1 ? '' : 's'}`];

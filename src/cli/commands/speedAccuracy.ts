@@ -6,6 +6,7 @@ import { speedAccuracyNdJson, speedAccuracyNdTable } from '../../report/speedAcc
 import { isNdSpeedAccuracyConfig, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../config/speedAccuracyNdConfig.ts';
 import { readFileChecked, readJsonFile } from '../../io/files.ts';
 import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
+import { NumericalError } from '../../core/errors.ts';
 import { UsageError } from '../errors.ts';
 import { NumericalError } from '../../core/errors.ts';
 
@@ -102,6 +103,8 @@ export function register(program: Command): void {
         config.schedule = schedule;
       }
       const r = speedAccuracy1d(config);
+      const bad = (['d0', 'w1Start', 'w1End', 'eta', 'c1', 'c2', 'wD'] as const).filter((k) => typeof r[k] === 'number' && !Number.isFinite(r[k]));
+      if (bad.length > 0) throw new NumericalError(`non-finite ${bad.map((k) => `${k} = ${r[k]}`).join(', ')}`);
       process.stdout.write(opts.json ? `${JSON.stringify(speedAccuracyJson(r))}\n` : speedAccuracyTable(r));
     });
 }

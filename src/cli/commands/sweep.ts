@@ -16,7 +16,8 @@ import { rowsToCsv } from '../../sweep/sweepRows.ts';
 import { describeParams, type SweepFigure } from '../../sweep/sweepSpec.ts';
 import { nonFiniteReplacer } from '../../sweep/stableJson.ts';
 import { UsageError } from '../errors.ts';
-import { writeFileAtomic } from '../../io/files.ts';
+import { parseIntFlag } from '../flags.ts';
+import { checkOutputs, writeOutputs } from '../outputs.ts';
 import { createProgress } from '../progress.ts';
 import { SWEEP_SETUP } from '../sweepable/index.ts';
 
@@ -31,9 +32,8 @@ const list = (s: string | undefined) =>
         .map((x) => x.trim())
         .filter(Boolean);
 
-function positiveInt(s: string, flag: string, min: number): number {
-  if (!/^\d+$/.test(s.trim()) || Number(s) < min) throw new UsageError(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(s)}`);
-  return Number(s);
+function positiveInt(s: string, flag: string, min: number, max?: number): number {
+  return parseIntFlag(s, flag, min, max);
 }
 
 function parseFigure(s: string): SweepFigure {
@@ -80,9 +80,9 @@ export function register(program: Command): void {
     .option('--json', 'print the outcome as JSON')
     .action(async (dir: string, o: { workers?: string; pool: string; shard?: string; shards?: string; retryFailed?: boolean; staleAfter: string; quiet?: boolean; json?: boolean }) => {
       if (o.pool !== 'processes' && o.pool !== 'threads') throw new UsageError(`--pool: expected processes or threads, got ${JSON.stringify(o.pool)}`);
-      const workers = o.workers === undefined ? defaultWorkers() : positiveInt(o.workers, '--workers', 0);
+      const workers = o.workers === undefined ? defaultWorkers() : positiveInt(o.workers, '--workers', 0, 1024);
       const shards = o.shards === undefined ? undefined : positiveInt(o.shards, '--shards', 1);
-      const staleSeconds = positiveInt(o.staleAfter, '--stale-after', 1);
+      const staleSeconds = positiveInt(o.staleAfter, '--stale-after', 1, 1e9);
       const shard = resolveShard({ shard: o.shard, shards }, process.env);
       const plan = readPlan(dir);
       sweepCommand(plan.command, `${dir}/plan.json: command`);
@@ -156,7 +156,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action((dir: string, o: { staleAfter: string; json?: boolean }) => {
       const plan = readPlan(dir);
-      const s = sweepStatus(dir, plan, 1000 * positiveInt(o.staleAfter, '--stale-after', 1));
+      const s = sweepStatus(dir, plan, 1000 * positiveInt(o.staleAfter, '--stale-after', 1, 1e9));
       if (o.json) {
         process.stdout.write(json(s));
         return;
@@ -195,10 +195,17 @@ export function register(program: Command): void {
       const firstAxis = plan.axes.find((a) => !merged.over.includes(a));
       const figures = figuresOpt.length ? figuresOpt : plan.merge.figures.length ? plan.merge.figures : firstAxis && quantities.length ? [{ y: quantities[0], x: firstAxis }] : [];
       const reportDir = o.report ?? resolve(dir, 'report');
+      checkOutputs(
+        [{ flag: '--report', path: reportDir, kind: 'dir', files: ['report.md'] }, ...(o.csv ? [{ flag: '--csv', path: o.csv }] : [])],
+        [{ flag: 'sweep folder', path: resolve(dir, 'plan.json') }],
+      );
       // charts and PNG (vega, resvg) load only here: see the start-up rule in commands/index.ts
       const { writeSweepReport } = await import('../../sweep/sweepReport.ts');
       const written = writeSweepReport(reportDir, plan, merged, { quantities, figures });
-      if (o.csv) writeFileAtomic(o.csv, rowsToCsv(merged.rows, plan.axes));
+      if (o.csv) {
+        const csv = o.csv;
+        await writeOutputs((files) => files.write(csv, rowsToCsv(merged.rows, plan.axes)));
+      }
       if (o.json) {
         process.stdout.write(json(merged));
         return;

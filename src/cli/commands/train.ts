@@ -4,9 +4,11 @@
  *   config.json (the resolved config), checkpoint.bin (every `checkpointEvery` steps, atomic),
  *   model/ (model.json + weights.bin), losses.json and loss.png (loss curve).
  * If `out/checkpoint.bin` exists the run resumes from it (same config required) and ends with
- * the same weights as an uninterrupted run; `--fresh` ignores an existing checkpoint.
+ * the same weights as an uninterrupted run; a finished run is extended when only `train.steps` was
+ * raised; any other change is refused with one line naming it and `--fresh`, which ignores an
+ * existing checkpoint.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -18,7 +20,10 @@ import { type DatasetSpec, sampleDataset } from '../../config/datasetSpec.ts';
 import { readCheckpointFile, writeCheckpointFile } from '../../nn/train/checkpointFiles.ts';
 import { stepRng } from '../../nn/train/stepRng.ts';
 import { parseTrainConfig, type TrainConfig } from '../../config/trainConfig.ts';
-import { trainFlowModel } from '../../nn/train/trainFlowModel.ts';
+import { trainConfigKey, trainFlowModel } from '../../nn/train/trainFlowModel.ts';
+import { UsageError } from '../errors.ts';
+import { checkBudget, formatCount } from '../limits.ts';
+import { canonicalPath, checkOutputs } from '../outputs.ts';
 import { namedSchedule } from '../../schedules/namedSchedule.ts';
 import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
 import { readFileChecked, readJsonFile, writeFileAtomic } from '../../io/files.ts';
@@ -38,15 +43,122 @@ export function loadDataset(spec: DatasetSpec & { n: number }, seed: number, str
 /** Random streams (of stepRng(seed, 0, stream)) used for data, source and evaluation sets. */
 export const STREAMS = { data: 1, source: 2, heldOut: 3, heldOut2: 4, heldOutSource: 5, sampling: 6 } as const;
 
+/** Where each field of the training config key lives in the JSON config (for messages). */
+const KEY_PATHS: Record<string, string> = {
+  data: 'data (points x dim)',
+  src: 'source',
+  schedule: 'schedule (or --schedule-file)',
+  tau: 'schedule.tau',
+  coupling: 'coupling',
+  hidden: 'model.hidden',
+  steps: 'train.steps',
+  batchSize: 'train.batchSize',
+  lr: 'train.lr',
+  seed: 'seed',
+  ema: 'train.ema',
+  lrSchedule: 'train.lrSchedule',
+  warmup: 'train.warmup',
+  maxGradNorm: 'train.maxGradNorm',
+  sinkhornReg: 'train.sinkhornReg',
+  threads: 'train.threads',
+};
+
+/**
+ * Decide whether the checkpoint in `out` can continue under this config. Same config: resume.
+ * Only `train.steps` raised past the checkpoint: extend the run (returns the checkpoint's step; the
+ * learning-rate schedule is that of the new total). Anything else: one line naming what changed
+ * and `--fresh`.
+ * @throws UsageError
+ */
+export function checkResume(resume: TrainState, key: string, out: string): number | undefined {
+  if (resume.configKey === key) return undefined;
+  let before: Record<string, unknown>;
+  let now: Record<string, unknown>;
+  try {
+    before = JSON.parse(resume.configKey) as Record<string, unknown>;
+    now = JSON.parse(key) as Record<string, unknown>;
+  } catch {
+    throw new UsageError(`${out}/checkpoint.bin was written by another version or configuration; use --fresh to start over (replaces the run)`);
+  }
+  const changed = Object.keys({ ...before, ...now }).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(now[k]));
+  if (changed.length === 1 && changed[0] === 'steps') {
+    const steps = now.steps as number;
+    if (steps > resume.step) {
+      resume.configKey = key;
+      return resume.step;
+    }
+    throw new UsageError(`config train.steps = ${steps}, but ${out}/checkpoint.bin is already at step ${resume.step}; raise train.steps to extend the run, or use --fresh to start over (replaces the run)`);
+  }
+  const shown = changed
+    .slice(0, 3)
+    .map((k) => `${KEY_PATHS[k] ?? k} ${JSON.stringify(before[k])} -> ${JSON.stringify(now[k])}`)
+    .join(', ');
+  throw new UsageError(
+    `the config changed since ${out}/checkpoint.bin was written (${shown}${changed.length > 3 ? `, and ${changed.length - 3} more` : ''}); use --fresh to start over (replaces the run), or another "out" folder`,
+  );
+}
+
+/** Dimension of a dataset spec before loading it (npy: unknown, 0). */
+function specDim(spec: DatasetSpec): number {
+  if (spec.kind === 'npy') return 0;
+  if (spec.kind === 'gaussian-mixture') return ((spec.means as number[][])[0] ?? []).length || 1;
+  return 2;
+}
+
+/**
+ * Refuse a training config whose data, model or step count cannot fit in memory or time
+ * (see limits.ts): data n x dim float64 (twice: points and batches), npy files at their size,
+ * parameters x 4 (weights, gradient, two Adam moments) in float32, activations of one batch, and an
+ * optimistic 2e11 flop/s for forward + backward (3 x the forward's 2 x weights flops per row).
+ */
+export function checkTrainBudget(cfg: TrainConfig, baseDir: string): void {
+  const sets = [cfg.data, ...(cfg.source === 'gaussian' ? [] : [cfg.source])];
+  let dim = 2;
+  let dataBytes = 0;
+  for (const d of sets) {
+    if (d.kind === 'npy') {
+      try {
+        dataBytes += 2 * statSync(resolve(baseDir, d.file as string)).size;
+      } catch {
+        // a missing file is reported when it is loaded
+      }
+    } else {
+      dim = specDim(d);
+      dataBytes += 16 * d.n * dim;
+    }
+  }
+  const widths = [dim + 1, ...cfg.hidden, dim];
+  let weights = 0;
+  for (let i = 1; i < widths.length; i++) weights += widths[i - 1] * widths[i] + widths[i];
+  const act = cfg.batchSize * cfg.hidden.reduce((a, b) => a + b, 0) * 4 * 6;
+  const couplingBytes = cfg.coupling === 'independent' ? 0 : 8 * cfg.batchSize * cfg.batchSize;
+  checkBudget({
+    what: `training ${formatCount(cfg.steps)} steps of a ${widths.join('-')} MLP on ${sets.map((d) => (d.kind === 'npy' ? 'an npy file' : `${formatCount(d.n)} points`)).join(' and ')}`,
+    bytes: 128 * 2 ** 20 + dataBytes + 16 * weights + act + couplingBytes,
+    seconds: (cfg.steps * cfg.batchSize * 6 * weights) / 2e11,
+    hint: 'reduce data.n, model.hidden, train.batchSize or train.steps',
+  });
+}
+
 /** Run a training config end to end; returns the run folder and summary numbers. */
 export async function runTrainConfig(
   cfg: TrainConfig,
   baseDir: string,
-  opts: { quiet?: boolean; fresh?: boolean; log?: (s: string) => void; scheduleFile?: unknown } = {},
-): Promise<{ out: string; finalLoss: number; resumedFrom: number; seconds: number; stepsPerSecond: number }> {
+  opts: { quiet?: boolean; fresh?: boolean; log?: (s: string) => void; scheduleFile?: unknown; configPath?: string; scheduleFilePath?: string } = {},
+): Promise<{ out: string; finalLoss: number; resumedFrom: number; extendedFrom?: number; seconds: number; stepsPerSecond: number }> {
   const out = resolve(baseDir, cfg.out);
+  checkTrainBudget(cfg, baseDir);
+  const configIsRunFile = opts.configPath !== undefined && canonicalPath(opts.configPath) === canonicalPath(join(out, 'config.json'));
+  checkOutputs(
+    [{ flag: 'config.out', path: out, kind: 'dir', files: [...(configIsRunFile ? [] : ['config.json']), 'checkpoint.bin', 'losses.json', 'loss.png', 'model/model.json', 'model/weights.bin'] }],
+    [
+      ...(opts.configPath === undefined ? [] : [{ flag: '--config', path: opts.configPath }]),
+      ...(opts.scheduleFilePath === undefined ? [] : [{ flag: '--schedule-file', path: opts.scheduleFilePath }]),
+      ...[cfg.data, cfg.source].flatMap((d, i) => (d !== 'gaussian' && d.kind === 'npy' ? [{ flag: i === 0 ? 'config.data.file' : 'config.source.file', path: resolve(baseDir, d.file as string) }] : [])),
+    ],
+  );
   const data = loadDataset(cfg.data, cfg.seed, STREAMS.data, baseDir, 'config.data');
-  const source = cfg.source === 'gaussian' ? 'gaussian' : loadDataset(cfg.source, cfg.seed, STREAMS.source, baseDir, 'config.source');
+  const source: 'gaussian' | Points = cfg.source === 'gaussian' ? 'gaussian' : loadDataset(cfg.source, cfg.seed, STREAMS.source, baseDir, 'config.source');
   // A schedule file (e.g. optimize-schedule --schedule-out) replaces the config's named schedule.
   const fromFile = opts.scheduleFile === undefined ? null : parseScheduleFile(opts.scheduleFile, 'schedule file');
   if (fromFile && Math.abs(fromFile.file.tau - cfg.schedule.tau) > 1e-12 * cfg.schedule.tau) {
@@ -55,20 +167,7 @@ export async function runTrainConfig(
   const schedule = fromFile ? fromFile.schedule : namedSchedule(cfg.schedule.name, cfg.schedule.tau, cfg.schedule.options);
   const ckPath = join(out, 'checkpoint.bin');
   let resume: TrainState | undefined;
-  if (!opts.fresh && existsSync(ckPath)) resume = readCheckpointFile(ckPath);
-  writeFileAtomic(join(out, 'config.json'), JSON.stringify(cfg, null, 2));
-  const bar =
-    opts.quiet || !process.stderr.isTTY
-      ? null
-      : new cliProgress.SingleBar(
-          { format: 'train [{bar}] {value}/{total} steps | loss {loss} | {eta_formatted} left', hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        );
-  bar?.start(cfg.steps, resume?.step ?? 0, { loss: '-' });
-  let lossAvg = Number.NaN;
-  const t0 = performance.now();
-  const first = resume?.step ?? 0;
-  const { model, losses } = await trainFlowModel({
+  const trainOptions = {
     data,
     source,
     sourceLabel: cfg.source === 'gaussian' ? 'gaussian' : cfg.source.kind,
@@ -88,6 +187,26 @@ export async function runTrainConfig(
     sinkhornReg: cfg.sinkhornReg,
     threads: cfg.threads,
     checkpointEvery: cfg.checkpointEvery,
+  };
+  let extendedFrom: number | undefined;
+  if (!opts.fresh && existsSync(ckPath)) {
+    resume = readCheckpointFile(ckPath);
+    extendedFrom = checkResume(resume, trainConfigKey(trainOptions), out);
+  }
+  if (!configIsRunFile) writeFileAtomic(join(out, 'config.json'), JSON.stringify(cfg, null, 2));
+  const bar =
+    opts.quiet || !process.stderr.isTTY
+      ? null
+      : new cliProgress.SingleBar(
+          { format: 'train [{bar}] {value}/{total} steps | loss {loss} | {eta_formatted} left', hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
+  bar?.start(cfg.steps, resume?.step ?? 0, { loss: '-' });
+  let lossAvg = Number.NaN;
+  const t0 = performance.now();
+  const first = resume?.step ?? 0;
+  const { model, losses } = await trainFlowModel({
+    ...trainOptions,
     onCheckpoint: (s) => writeCheckpointFile(ckPath, s),
     resume,
     onProgress: (step, loss) => {
@@ -107,6 +226,7 @@ export async function runTrainConfig(
     out,
     finalLoss: losses.slice(-50).reduce((a, b) => a + b, 0) / Math.min(50, losses.length),
     resumedFrom: first,
+    ...(extendedFrom !== undefined ? { extendedFrom } : {}),
     seconds,
     stepsPerSecond: (cfg.steps - first) / seconds,
   };
@@ -125,12 +245,12 @@ export function register(program: Command): void {
       const cfgPath = resolve(o.config);
       const cfg = parseTrainConfig(readJsonFile(cfgPath), o.config);
       const scheduleFile = o.scheduleFile === undefined ? undefined : readJsonFile(o.scheduleFile);
-      const r = await runTrainConfig(cfg, process.cwd(), { quiet: o.quiet, fresh: o.fresh, scheduleFile });
+      const r = await runTrainConfig(cfg, process.cwd(), { quiet: o.quiet, fresh: o.fresh, scheduleFile, configPath: cfgPath, ...(o.scheduleFile === undefined ? {} : { scheduleFilePath: o.scheduleFile }) });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(r)}\n`);
       } else {
         process.stdout.write(
-          `trained ${cfg.steps} steps${r.resumedFrom ? ` (resumed at step ${r.resumedFrom})` : ''} in ${r.seconds.toFixed(1)} s ` +
+          `trained ${cfg.steps} steps${r.extendedFrom !== undefined ? ` (extended from the finished run at step ${r.extendedFrom})` : r.resumedFrom ? ` (resumed at step ${r.resumedFrom})` : ''} in ${r.seconds.toFixed(1)} s ` +
             `(${r.stepsPerSecond.toFixed(1)} steps/s); mean loss of the last 50 steps ${r.finalLoss.toFixed(5)}\n` +
             `model: ${join(r.out, 'model')}  losses: ${join(r.out, 'losses.json')}\n`,
         );

@@ -49,7 +49,7 @@ export function speedAccuracyNdTable(r: SpeedAccuracyNdResult): string {
     const pct = Number.isFinite(err) ? `${(100 * err).toPrecision(2)} %` : 'unknown';
     return `${fmt(v)}  (est. error ${pct}${r.flagged.includes(key) ? ', FLAGGED > 1 %' : ''})`;
   };
-  const d0Mc = r.d0MonteCarlo ? ` (Monte Carlo ${fmt(r.d0MonteCarlo.value)} +- ${fmt(r.d0MonteCarlo.stderr)})` : '';
+  const d0Mc = ` (Monte Carlo ${fmt(r.d0MonteCarlo.value)} +- ${fmt(r.d0MonteCarlo.stderr)})`;
   const rows: [string, string][] = [
     ['protocol', r.protocol],
     ['dim', String(r.dim)],

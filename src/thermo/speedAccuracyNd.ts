@@ -46,7 +46,10 @@ export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts
       'perturbation',
     );
   }
-  if (estimator === 'quadrature') return speedAccuracyQuadratureNd(flow, perturbation, opts);
+  if (estimator === 'quadrature') {
+    const mcVarianceFinite = flow.startMinVariance === undefined || maxVar < 1.5 * flow.startMinVariance;
+    return speedAccuracyQuadratureNd(flow, perturbation, { ...opts, mcVarianceFinite });
+  }
   if (estimator !== 'particles') throw new InputError(`unknown estimator ${JSON.stringify(estimator)}, expected "quadrature" or "particles"`, 'estimator');
   const n = opts.nParticles ?? 1000;
   const full = speedAccuracyParticlesNd(flow, perturbation, opts);

@@ -16,7 +16,7 @@ export interface SpeedAccuracyNdResult {
   dim: number;
   d0: number;
   /** Monte Carlo D0 = E_{tilde P}[tilde P / P_tau] - 1 and its standard error (cross-check). */
-  d0MonteCarlo?: { value: number; stderr: number };
+  d0MonteCarlo: { value: number; stderr: number };
   w1Start: number;
   w1End: number;
   deltaW1: number;
@@ -86,6 +86,11 @@ export interface SpeedAccuracyNdOptions {
   cells?: number;
   /** Quadrature: nodes per axis of the coarse level (the error estimate). @default 3/4 of `cells`, rounded to the same parity */
   coarseCells?: number;
+  /**
+   * Set by {@link speedAccuracyNd}: the D0 Monte Carlo estimator has finite variance (every
+   * perturbation variance < 1.5 x the smallest component variance of P_tau), so its check is printed.
+   */
+  mcVarianceFinite?: boolean;
   /** Quadrature: node box half-width in standard deviations of the widest component. @default 6 */
   halfWidth?: number;
   /** Particles in each reverse cloud (true and estimated). @default 1000 */

@@ -1,5 +1,6 @@
 import { assertInteger } from '../core/check.ts';
 import { InputError, NumericalError } from '../core/errors.ts';
+import { Rng } from '../core/rng.ts';
 import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
@@ -204,12 +205,34 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   checks.push({ name: 'node-grid mass of P_tMax and of the perturbation, |mass - 1|', value: massErr, tolerance: 1e-6, ok: massErr <= 1e-6 });
   const hkMax = Math.max(0, ...splits.map((s) => s.housekeeping / Math.max(s.total, 1e-300)));
   checks.push({ name: 'max housekeeping/total (0 for conservative)', value: hkMax, tolerance: flow.conservative ? 0 : 1, ok: flow.conservative ? hkMax === 0 : hkMax <= 1 });
+  // Monte Carlo cross-check of D0: E_{tilde P}[tilde P / P_tMax] - 1 over `d0Samples` seeded draws
+  const d0Samples = opts.d0Samples ?? 20000;
+  assertInteger(d0Samples, 'd0Samples', 2);
+  const ps = perturbation.sample(d0Samples, new Rng(opts.seed ?? 1).fork());
+  const lpP = perturbation.logDensity(ps.data, d0Samples);
+  const lpT = flow.startLogDensity(ps.data, d0Samples);
+  let m1 = 0;
+  let m2 = 0;
+  for (let i = 0; i < d0Samples; i++) {
+    const q = Math.exp(lpP[i] - lpT[i]);
+    m1 += q;
+    m2 += q * q;
+  }
+  m1 /= d0Samples;
+  const d0MonteCarlo = { value: m1 - 1, stderr: Math.sqrt(Math.max(m2 / d0Samples - m1 * m1, 0) / d0Samples) };
+  if (opts.mcVarianceFinite) {
+    // 4 standard errors (false alarm rate 6e-5 for a Gaussian Monte Carlo error) plus the quadrature's own error estimate
+    const dev = Math.abs(f.d0 - d0MonteCarlo.value);
+    const tol = 4 * d0MonteCarlo.stderr + errAbs.d0;
+    checks.push({ name: 'd0 quadrature vs Monte Carlo, |difference| (tolerance 4 MC standard errors + quadrature error)', value: dev, tolerance: tol, ok: dev <= tol });
+  }
   lap('checks');
   return {
     protocol: flow.name,
     tau,
     dim,
     d0: f.d0,
+    d0MonteCarlo,
     w1Start: f.w1Start,
     w1End: f.w1End,
     deltaW1: f.deltaW1,

@@ -57,7 +57,7 @@ test('n-D speed-accuracy exits 3 with one line and no stdout when the result is 
   assert.equal(r.stdout, '');
   const lines = r.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0], /no finite result: D0 is not a finite positive number/);
+  assert.match(lines[0], /did not produce a finite, converged result: D0 is not a finite positive number/);
 });
 
 test('n-D config: estimator and grid keys are validated (exit 2, one line)', () => {

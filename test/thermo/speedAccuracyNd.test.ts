@@ -118,5 +118,5 @@ test('D0 of a 2-D Gaussian-mixture start against N(0, I): grid quadrature matche
   // midpoint rule on 160^2 cells (0.07 wide) of Gaussians with std >= 0.7: spectral accuracy; 1e-6
   expectClose(r.d0, sum - 1, { rtol: 1e-6 }, 'D0 closed form');
   // Monte Carlo cross-check within 4 standard errors (20000 samples)
-  assert.ok(Math.abs(r.d0MonteCarlo!.value - (sum - 1)) <= 4 * r.d0MonteCarlo!.stderr);
+  assert.ok(Math.abs(r.d0MonteCarlo.value - (sum - 1)) <= 4 * r.d0MonteCarlo.stderr);
 });

@@ -8,7 +8,6 @@ import { readFileChecked, readJsonFile } from '../../io/files.ts';
 import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
 import { NumericalError } from '../../core/errors.ts';
 import { UsageError } from '../errors.ts';
-import { NumericalError } from '../../core/errors.ts';
 
 /** The JSON object printed by `thermodiff speed-accuracy --json` (stable keys; forward time t). */
 export function speedAccuracyJson(r: SpeedAccuracyResult) {
@@ -76,23 +75,10 @@ export function register(program: Command): void {
         if (opts.scheduleFile !== undefined) throw new UsageError('--schedule-file: supported for one-dimensional configs only');
         const readFile = (p: string) => new Uint8Array(readFileChecked(resolve(dirname(opts.config), p)));
         const config = parseSpeedAccuracyNdConfig(json, readFile);
-        // exit 3 (ran but did not converge / non-finite result): a NumericalError of the engine, or a
-        // non-finite reported number; one line on stderr and nothing on stdout
-        let rn: ReturnType<typeof runSpeedAccuracyNd>;
-        try {
-          rn = runSpeedAccuracyNd(config);
-        } catch (e) {
-          if (!(e instanceof NumericalError)) throw e;
-          process.stderr.write(`thermodiff: error: no finite result: ${e.message}\n`);
-          process.exitCode = 3;
-          return;
-        }
+        // a NumericalError of the engine, or a non-finite reported number, exits 3 (src/cli/main.ts)
+        const rn = runSpeedAccuracyNd(config);
         const bad = (['d0', 'w1Start', 'w1End', 'eta', 'c1', 'c2', 'wD', 'housekeeping'] as const).filter((k) => !Number.isFinite(rn[k]));
-        if (bad.length > 0) {
-          process.stderr.write(`thermodiff: error: no finite result: ${bad.map((k) => `${k} = ${rn[k]}`).join(', ')}\n`);
-          process.exitCode = 3;
-          return;
-        }
+        if (bad.length > 0) throw new NumericalError(`non-finite ${bad.map((k) => `${k} = ${rn[k]}`).join(', ')}`);
         process.stdout.write(opts.json ? `${JSON.stringify(speedAccuracyNdJson(rn))}\n` : speedAccuracyNdTable(rn));
         return;
       }

@@ -109,6 +109,9 @@ export function isNdSpeedAccuracyConfig(json: unknown): boolean {
  *  "perturbation": {"kind": "normal", "mean": [0, 0], "std": 0.9},
  *  "particles": 1000, "steps": 120, "w1Times": 30, "splitTimes": 12, "seed": 1}
  * ```
+ * `estimator`: `quadrature` (default in 1-3 D: deterministic node grids, `cells` / `coarseCells`
+ * nodes per axis) or `particles` (default and only choice in d > 3, and the default whenever
+ * `particles` is given: `particles` per cloud).
  * Instead of `process`, `schedule` (cosine | cond-ot | vp-linear | ve | ot). Data kinds:
  * gaussian-mixture (means/stds/weights), swiss-roll (n, noise, radius, seed), moons (n, noise,
  * seed), eight-gaussians (radius, std: an exact 8-component mixture), checkerboard (n, scale,
@@ -120,7 +123,7 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
   json = normalizeConfig('speed-accuracy', json).config; // old spellings, $schema, types and ranges (docs/config.md)
   const where = 'config';
   const o = obj(json, where);
-  known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples', 'otMethod'], where);
+  known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples', 'otMethod', 'estimator', 'cells', 'coarseCells'], where);
   for (const k of ['data', 'perturbation']) if (!(k in o)) throw new InputError(`missing key "${k}"`, where);
   if ('process' in o === 'schedule' in o) throw new InputError('expected exactly one of "process" and "schedule"', where);
   const d = obj(o.data, `${where}.data`);
@@ -207,13 +210,29 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
     protocol = { kind: 'schedule', name: o.schedule as (typeof ND_SCHEDULES)[number] };
   }
   const perturbation = parsePerturbation(o.perturbation, dim, `${where}.perturbation`);
-  const engine: SpeedAccuracyNdOptions = {
-    nParticles: 'particles' in o ? int(o.particles, `${where}.particles`, 2) : 1000,
-    steps: 'steps' in o ? int(o.steps, `${where}.steps`, 4) : 120,
-    nW1: 'w1Times' in o ? int(o.w1Times, `${where}.w1Times`, 2) : 30,
-    nSplit: 'splitTimes' in o ? int(o.splitTimes, `${where}.splitTimes`, 2) : 12,
-    seed: 'seed' in o ? int(o.seed, `${where}.seed`, 0) : 1,
-  };
+  // unset keys keep the engine defaults, which depend on the estimator and the dimension
+  const engine: SpeedAccuracyNdOptions = { seed: 'seed' in o ? int(o.seed, `${where}.seed`, 0) : 1 };
+  if ('particles' in o) engine.nParticles = int(o.particles, `${where}.particles`, 2);
+  if ('steps' in o) engine.steps = int(o.steps, `${where}.steps`, 4);
+  if ('w1Times' in o) engine.nW1 = int(o.w1Times, `${where}.w1Times`, 2);
+  if ('splitTimes' in o) engine.nSplit = int(o.splitTimes, `${where}.splitTimes`, 2);
+  if ('estimator' in o) {
+    if (o.estimator !== 'quadrature' && o.estimator !== 'particles') {
+      throw new InputError(`unknown estimator ${describe(o.estimator)}, expected "quadrature" or "particles"`, `${where}.estimator`);
+    }
+    if (o.estimator === 'quadrature' && dim > 3) throw new InputError(`the quadrature estimator is for 1-3 dimensions, but the data is ${dim}-D; use "particles"`, `${where}.estimator`);
+    engine.estimator = o.estimator;
+  } else if ('particles' in o) {
+    // a particle count without an estimator keeps the particle estimator (configs written before
+    // the quadrature estimator became the default in 1-3 D run as before)
+    engine.estimator = 'particles';
+  }
+  if ('cells' in o) engine.cells = int(o.cells, `${where}.cells`, 8);
+  if ('coarseCells' in o) {
+    engine.coarseCells = int(o.coarseCells, `${where}.coarseCells`, 4);
+    const fine = engine.cells ?? [0, 400, 48, 20][dim] ?? 0;
+    if (engine.coarseCells >= fine) throw new InputError(`expected coarseCells < cells (${fine}), got ${engine.coarseCells}`, `${where}.coarseCells`);
+  }
   let scheduleOptions: NamedScheduleOptions | undefined;
   if ('scheduleOptions' in o) {
     const so = obj(o.scheduleOptions, `${where}.scheduleOptions`);

@@ -45,6 +45,8 @@ export interface NdFlow {
   /** ln P_t of the forward process where known (exact mixture, or the OT kernel density estimate). */
   logDensity?(t: number, x: Float64Array, n: number): Float64Array;
   startLogDensity(x: Float64Array, n: number): Float64Array;
+  /** A box [lo, hi] per axis around P_tMax: component means +- halfWidth x the largest component std. */
+  startBox(halfWidth: number): { lo: number[]; hi: number[] };
   /** Excess/housekeeping split at time t; `total` is given (Monte Carlo) for `gradient-field`. */
   split(t: number, totalMc: number): ExcessHousekeeping;
 }
@@ -101,6 +103,19 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
     sampleStart: (n, rng) => field.sample(tMax, n, rng),
     logDensity: (t, x, n) => field.logDensity(t, x, n),
     startLogDensity: (x, n) => field.logDensity(tMax, x, n),
+    startBox(halfWidth) {
+      const c = field.components(tMax);
+      const lo = new Array<number>(dim).fill(Infinity);
+      const hi = new Array<number>(dim).fill(-Infinity);
+      for (let j = 0; j < c.k; j++) {
+        const r = halfWidth * Math.sqrt(c.maxVariances[j]);
+        for (let d = 0; d < dim; d++) {
+          lo[d] = Math.min(lo[d], c.means[j * dim + d] - r);
+          hi[d] = Math.max(hi[d], c.means[j * dim + d] + r);
+        }
+      }
+      return { lo, hi };
+    },
     split(t, totalMc) {
       const a2 = antisymSq(t);
       if (a2 === 0) return { t, total: totalMc, v2sq: totalMc, housekeeping: 0, method: 'gradient-field' };
@@ -177,6 +192,7 @@ export function otFlow(field: OtProtocolField, end: { mean: number[]; std: numbe
       evaluateGaussianSum(g, x, n, { logDensity: out });
       return out;
     },
+    startBox: (halfWidth) => ({ lo: end.mean.map((m) => m - halfWidth * end.std), hi: end.mean.map((m) => m + halfWidth * end.std) }),
     split: (t, totalMc) => ({ t, total: totalMc, v2sq: totalMc, housekeeping: 0, method: 'gradient-field' }),
   };
 }

@@ -12,6 +12,8 @@ export interface PerturbationNd {
   logDensity(x: Float64Array, n: number): Float64Array;
   /** A box [lo, hi] per axis holding all but ~1e-15 of the mass (normal/mixture: mean +- 8.5 std). */
   readonly box: { lo: number[]; hi: number[] };
+  /** A box [lo, hi] per axis: normal/mixture means +- halfWidth x std; uniform: its own box. */
+  boxAt(halfWidth: number): { lo: number[]; hi: number[] };
 }
 
 /**
@@ -39,6 +41,7 @@ export function perturbationNd(spec: PerturbationSpec, dim: number): Perturbatio
         return out;
       },
       box: { lo: mean.map((m) => m - 8.5 * std), hi: mean.map((m) => m + 8.5 * std) },
+      boxAt: (hw) => ({ lo: mean.map((m) => m - hw * std), hi: mean.map((m) => m + hw * std) }),
     };
   }
   if (spec.kind === 'uniform') {
@@ -67,24 +70,28 @@ export function perturbationNd(spec: PerturbationSpec, dim: number): Perturbatio
         return out;
       },
       box: { lo: low.slice(), hi: high.slice() },
+      boxAt: () => ({ lo: low.slice(), hi: high.slice() }),
     };
   }
   const m = spec.mixture;
   if (m.dim !== dim) throw new InputError(`expected ${dim}-D mixture, got ${m.dim}-D`, 'perturbation.means');
   const vars = Array.from(m.stds, (s) => s * s);
   const g = isotropicGaussianSum(m.means, vars, m.weights, dim, 'perturbation');
-  const lo: number[] = [];
-  const hi: number[] = [];
-  for (let d = 0; d < dim; d++) {
-    let a = Infinity;
-    let b = -Infinity;
-    for (let j = 0; j < m.k; j++) {
-      a = Math.min(a, m.means[j * dim + d] - 8.5 * m.stds[j]);
-      b = Math.max(b, m.means[j * dim + d] + 8.5 * m.stds[j]);
+  const boxAt = (hw: number) => {
+    const lo: number[] = [];
+    const hi: number[] = [];
+    for (let d = 0; d < dim; d++) {
+      let a = Infinity;
+      let b = -Infinity;
+      for (let j = 0; j < m.k; j++) {
+        a = Math.min(a, m.means[j * dim + d] - hw * m.stds[j]);
+        b = Math.max(b, m.means[j * dim + d] + hw * m.stds[j]);
+      }
+      lo.push(a);
+      hi.push(b);
     }
-    lo.push(a);
-    hi.push(b);
-  }
+    return { lo, hi };
+  };
   return {
     dim,
     spec,
@@ -103,6 +110,7 @@ export function perturbationNd(spec: PerturbationSpec, dim: number): Perturbatio
       evaluateGaussianSum(g, x, n, { logDensity: out });
       return out;
     },
-    box: { lo, hi },
+    box: boxAt(8.5),
+    boxAt,
   };
 }

@@ -4,99 +4,13 @@ import type { Points } from '../core/points.ts';
 import { Rng } from '../core/rng.ts';
 import { emd } from '../ot/emd.ts';
 import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
+import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
+import { speedAccuracyQuadratureNd } from './speedAccuracyQuadratureNd.ts';
+import { CHAIN_SLACK_ND, FLAG_RELATIVE_ERROR, type SpeedAccuracyNdCheck, type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult } from './speedAccuracyNdTypes.ts';
 
-/** One numerical self-check of a run. */
-export interface SpeedAccuracyNdCheck {
-  name: string;
-  value: number;
-  tolerance: number;
-  ok: boolean;
-}
-
-/**
- * Result of {@link speedAccuracyNd}: the keys of the 1-D `SpeedAccuracyResult` plus
- * `housekeeping`, `v2Method` and n-D snapshots (2-D histograms).
- */
-export interface SpeedAccuracyNdResult {
-  protocol: string;
-  tau: number;
-  dim: number;
-  d0: number;
-  /** Monte Carlo D0 = E_{tilde P}[tilde P / P_tau] - 1 and its standard error (cross-check). */
-  d0MonteCarlo: { value: number; stderr: number };
-  w1Start: number;
-  w1End: number;
-  deltaW1: number;
-  eta: number;
-  c1: number;
-  /** int v2^2 dt = wD - housekeeping. */
-  c2: number;
-  wD: number;
-  /** int housekeeping rate dt. */
-  housekeeping: number;
-  /** How v2 / housekeeping were obtained (per-time methods, comma-joined when mixed). */
-  v2Method: string;
-  /** eta <= c1 <= wD (and c1 <= c2 when conservative), with slack {@link CHAIN_SLACK_ND}. */
-  chainHolds: boolean;
-  conservative: boolean;
-  curves: {
-    /** W1 times (forward). */
-    t: number[];
-    w1: number[];
-    /** vLoss^2 on the midpoints tMid of the W1 times. */
-    tMid: number[];
-    vLossSq: number[];
-    /** T S_dot (Monte Carlo over the true particles) on the step grid tGrid. */
-    tGrid: number[];
-    tsDot: number[];
-    /** Excess/housekeeping split at the times tSplit. */
-    tSplit: number[];
-    v2sq: number[];
-    housekeepingRate: number[];
-    /** Kept for the 1-D key set: v2sq interpolated on `t`. */
-  };
-  snapshots: {
-    tOverTau: number[];
-    /** Histogram box [x0, x1, y0, y1] and cells per axis (2-D only; empty otherwise). */
-    box: number[];
-    cells: number;
-    /**
-     * Probability per cell, row-major iy * cells + ix, one array per snapshot time. Forward: exact
-     * density x cell area where the grid resolves it, else the weighted particle histogram;
-     * estimated: weighted particle histogram.
-     */
-    forward: number[][];
-    estimated: number[][];
-  };
-  checks: SpeedAccuracyNdCheck[];
-  settings: Record<string, number | string>;
-  seconds: Record<string, number>;
-}
-
-/** Options of {@link speedAccuracyNd}. */
-export interface SpeedAccuracyNdOptions {
-  /** Particles in each reverse cloud (true and estimated). @default 1000 */
-  nParticles?: number;
-  /** RK4 steps (union of a log-spaced and a uniform grid on [tMin, tau]). @default 120 */
-  steps?: number;
-  /** Number of times where W1 is computed by exact OT. @default 30 */
-  nW1?: number;
-  /** Number of times where the excess/housekeeping split is computed. @default 12 */
-  nSplit?: number;
-  /** Grid cells per axis for D0 quadrature (2-D). @default 240 */
-  d0Cells?: number;
-  /** Monte Carlo samples for the D0 cross-check. @default 20000 */
-  d0Samples?: number;
-  /** Snapshot histogram box and cells (2-D). @default [-5, 5, -5, 5], 50 */
-  snapshotBox?: [number, number, number, number];
-  snapshotCells?: number;
-  seed?: number;
-  onProgress?: (done: number, total: number, label: string) => void;
-}
-
-/** Relative slack of the chain: the discrete Cauchy-Schwarz makes eta <= c1 exact; c1 <= wD is physics. */
-export const CHAIN_SLACK_ND = 1e-9;
+export { CHAIN_SLACK_ND, FLAG_RELATIVE_ERROR, type SpeedAccuracyNdCheck, type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult } from './speedAccuracyNdTypes.ts';
+export { histogram2d } from './ndSnapshots.ts';
 
 /**
  * The speed-accuracy experiment in n dimensions (paper Sec. 4.2, Eqs. 77-83).
@@ -120,6 +34,53 @@ export const CHAIN_SLACK_ND = 1e-9;
  * @throws InputError on mismatched dimensions or bad options; NumericalError if D0 is not finite.
  */
 export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts: SpeedAccuracyNdOptions = {}): SpeedAccuracyNdResult {
+  const estimator = opts.estimator ?? (flow.dim <= 3 ? 'quadrature' : 'particles');
+  if (perturbation.dim !== flow.dim) {
+    throw new InputError(`perturbation is ${perturbation.dim}-D but the flow is ${flow.dim}-D`, 'perturbation');
+  }
+  if (estimator === 'particles') assertInteger(opts.nParticles ?? 1000, 'nParticles', 2);
+  const maxVar = maxPerturbationVariance(perturbation);
+  if (flow.startMinVariance !== undefined && maxVar >= 2 * flow.startMinVariance) {
+    throw new InputError(
+      `D0 is infinite: the perturbation variance ${maxVar} is >= 2 x the smallest component variance ${flow.startMinVariance} of P_tau (the chi-square integrand grows in the tails); use a larger tau or a narrower perturbation`,
+      'perturbation',
+    );
+  }
+  if (estimator === 'quadrature') {
+    const mcVarianceFinite = flow.startMinVariance === undefined || maxVar < 1.5 * flow.startMinVariance;
+    return speedAccuracyQuadratureNd(flow, perturbation, { ...opts, mcVarianceFinite });
+  }
+  if (estimator !== 'particles') throw new InputError(`unknown estimator ${JSON.stringify(estimator)}, expected "quadrature" or "particles"`, 'estimator');
+  const n = opts.nParticles ?? 1000;
+  const full = speedAccuracyParticlesNd(flow, perturbation, opts);
+  // error bars from a second, independent run with half the particles: the particle W1 is biased
+  // by ~ n^(-1/d) (d >= 2) and the Monte Carlo moments are noisy by ~ n^(-1/2), so the error of
+  // the full run is |full - half| / (2^(1/max(d, 2)) - 1) (the difference of two resolutions,
+  // Richardson-scaled to the slower of the two rates)
+  const half = speedAccuracyParticlesNd(flow, perturbation, { ...opts, nParticles: Math.max(2, Math.floor(n / 2)), seed: (opts.seed ?? 1) + 104729 });
+  const factor = 1 / (2 ** (1 / Math.max(flow.dim, 2)) - 1);
+  const keys = ['d0', 'w1Start', 'w1End', 'deltaW1', 'eta', 'c1', 'c2', 'wD', 'housekeeping'] as const;
+  const errors: Record<string, number> = {};
+  const values: Record<string, number[]> = {};
+  for (const k of keys) {
+    const a = full[k];
+    const b = half[k];
+    const scale = k === 'housekeeping' ? Math.abs(a) || full.wD : Math.abs(a);
+    errors[k] = a === b ? 0 : (factor * Math.abs(a - b)) / scale;
+    values[k] = [b, a];
+  }
+  const flagged = Object.keys(errors).filter((k) => !(errors[k] <= FLAG_RELATIVE_ERROR));
+  return {
+    ...full,
+    errors,
+    flagged,
+    convergence: { levels: [`${half.settings.nParticles} particles`, `${n} particles`], values },
+    seconds: { ...full.seconds, halfRun: Object.values(half.seconds).reduce((p, q) => p + q, 0) },
+  };
+}
+
+/** One particle run (see {@link speedAccuracyNd}); errors are filled in by the caller. */
+function speedAccuracyParticlesNd(flow: NdFlow, perturbation: PerturbationNd, opts: SpeedAccuracyNdOptions): SpeedAccuracyNdResult {
   if (perturbation.dim !== flow.dim) {
     throw new InputError(`perturbation is ${perturbation.dim}-D but the flow is ${flow.dim}-D`, 'perturbation');
   }
@@ -135,15 +96,7 @@ export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts
   const rng = new Rng(opts.seed ?? 1);
   const progress = opts.onProgress ?? (() => {});
   const { tau, tMin, tMax } = flow;
-  const spec = perturbation.spec;
-  const maxVar =
-    spec.kind === 'normal' ? spec.std ** 2 : spec.kind === 'gaussian-mixture' ? Math.max(...Array.from(spec.mixture.stds, (s) => s * s)) : 0;
-  if (flow.startMinVariance !== undefined && maxVar >= 2 * flow.startMinVariance) {
-    throw new InputError(
-      `D0 is infinite: the perturbation variance ${maxVar} is >= 2 x the smallest component variance ${flow.startMinVariance} of P_tau (the chi-square integrand grows in the tails); use a larger tau or a narrower perturbation`,
-      'perturbation',
-    );
-  }
+  const maxVar = maxPerturbationVariance(perturbation);
   const seconds: Record<string, number> = {};
   let clock = performance.now();
   const lap = (label: string) => {
@@ -355,12 +308,11 @@ export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts
   // perturbation variance < 1.5 x the smallest component variance of P_tau; otherwise its standard
   // error is unreliable and the comparison is informational
   const mcVarianceFinite = flow.startMinVariance === undefined || maxVar < 1.5 * flow.startMinVariance;
-  checks.push({
-    name: mcVarianceFinite ? 'd0 quadrature vs Monte Carlo (in MC standard errors)' : 'd0 quadrature vs Monte Carlo (in MC standard errors; MC variance infinite, informational)',
-    value: d0Diff / Math.max(d0Mc.stderr, 1e-300),
-    tolerance: mcVarianceFinite ? 4 : Infinity,
-    ok: !mcVarianceFinite || d0Diff <= 4 * d0Mc.stderr,
-  });
+  // (without finite variance there is no argued tolerance, so no check is printed)
+  if (mcVarianceFinite) {
+    // 4 standard errors: a false alarm rate of 6e-5 for a Gaussian Monte Carlo error
+    checks.push({ name: 'd0 quadrature vs Monte Carlo (in MC standard errors)', value: d0Diff / Math.max(d0Mc.stderr, 1e-300), tolerance: 4, ok: d0Diff <= 4 * d0Mc.stderr });
+  }
   const hkMax = Math.max(0, ...splits.map((s) => s.housekeeping / Math.max(s.total, 1e-300)));
   checks.push({ name: 'max housekeeping/total (0 for conservative)', value: hkMax, tolerance: flow.conservative ? 0 : 1, ok: flow.conservative ? hkMax === 0 : hkMax <= 1 });
   return {
@@ -393,47 +345,18 @@ export function speedAccuracyNd(flow: NdFlow, perturbation: PerturbationNd, opts
     },
     snapshots: { tOverTau: [0, 1 / 3, 2 / 3, 1], box: dim === 2 ? box : [], cells: dim === 2 ? cells : 0, forward, estimated },
     checks,
-    settings: { nParticles: n, steps: G - 1, nW1: w1Times.length, nSplit: splits.length, tMin, tMax, d0Samples },
+    estimator: 'particles',
+    errors: {},
+    flagged: [],
+    convergence: { levels: [], values: {} },
+    settings: { estimator: 'particles', nParticles: n, steps: G - 1, nW1: w1Times.length, nSplit: splits.length, tMin, tMax, d0Samples },
     seconds,
   };
 }
 
-/**
- * Probability per cell from the flow's forward density at the cell centres (times the cell area),
- * or null when the flow has no density or the grid does not resolve it (captured mass < 0.97,
- * e.g. point masses near t = 0).
- */
-function densityGrid(flow: NdFlow, t: number, box: readonly number[], cells: number): number[] | null {
-  if (!flow.logDensity) return null;
-  const [x0, x1, y0, y1] = box;
-  const hx = (x1 - x0) / cells;
-  const hy = (y1 - y0) / cells;
-  const pts = new Float64Array(2 * cells * cells);
-  for (let j = 0; j < cells; j++) {
-    for (let i = 0; i < cells; i++) {
-      pts[2 * (j * cells + i)] = x0 + (i + 0.5) * hx;
-      pts[2 * (j * cells + i) + 1] = y0 + (j + 0.5) * hy;
-    }
-  }
-  let lp: Float64Array;
-  try {
-    lp = flow.logDensity(t, pts, cells * cells);
-  } catch {
-    return null; // singular (point masses at t = 0)
-  }
-  const out = Array.from(lp, (l) => Math.exp(l) * hx * hy);
-  const mass = out.reduce((a, b) => a + b, 0);
-  return Math.abs(mass - 1) < 0.03 ? out : null;
-}
 
-/** Probability per cell of a weighted 2-D point cloud on a box (points outside are dropped). */
-export function histogram2d(x: Float64Array, w: Float64Array, box: readonly number[], cells: number): number[] {
-  const [x0, x1, y0, y1] = box;
-  const h = new Array<number>(cells * cells).fill(0);
-  for (let i = 0; i < w.length; i++) {
-    const ix = Math.floor(((x[2 * i] - x0) / (x1 - x0)) * cells);
-    const iy = Math.floor(((x[2 * i + 1] - y0) / (y1 - y0)) * cells);
-    if (ix >= 0 && ix < cells && iy >= 0 && iy < cells) h[iy * cells + ix] += w[i];
-  }
-  return h;
+/** The largest component variance of a normal or mixture perturbation (0 for uniform). */
+function maxPerturbationVariance(perturbation: PerturbationNd): number {
+  const spec = perturbation.spec;
+  return spec.kind === 'normal' ? spec.std ** 2 : spec.kind === 'gaussian-mixture' ? Math.max(...Array.from(spec.mixture.stds, (s) => s * s)) : 0;
 }

@@ -4,7 +4,7 @@ import { runSwissRoll, swissRollExperiment, swissRollSettings } from '../../src/
 
 test('runSwissRoll (tiny sizes): every protocol runs, the chain holds, housekeeping only for g > 0', () => {
   const s = swissRollSettings(true);
-  const tiny = { ...s, nData: 60, engine: { nParticles: 60, steps: 16, nW1: 5, nSplit: 3, d0Cells: 80, d0Samples: 2000 } };
+  const tiny = { ...s, nData: 60, engine: { estimator: 'particles' as const, nParticles: 60, steps: 16, nW1: 5, nSplit: 3, d0Cells: 80, d0Samples: 2000 } };
   const { main, fig5, draws } = runSwissRoll({ ...tiny, draws: 2 }, 3);
   // the first draw of the statistics is the run shown in the figures; the second is a new draw
   assert.deepEqual(

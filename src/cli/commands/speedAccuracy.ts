@@ -76,7 +76,11 @@ export function register(program: Command): void {
       if (isNdSpeedAccuracyConfig(json)) {
         if (opts.scheduleFile !== undefined) throw new UsageError('--schedule-file: supported for one-dimensional configs only');
         const readFile = (p: string) => new Uint8Array(readFileChecked(resolve(dirname(opts.config), p)));
-        const rn = runSpeedAccuracyNd(parseSpeedAccuracyNdConfig(json, readFile));
+        const config = parseSpeedAccuracyNdConfig(json, readFile);
+        // a NumericalError of the engine, or a non-finite reported number, exits 3 (src/cli/main.ts)
+        const rn = runSpeedAccuracyNd(config);
+        const bad = (['d0', 'w1Start', 'w1End', 'eta', 'c1', 'c2', 'wD', 'housekeeping'] as const).filter((k) => !Number.isFinite(rn[k]));
+        if (bad.length > 0) throw new NumericalError(`non-finite ${bad.map((k) => `${k} = ${rn[k]}`).join(', ')}`);
         process.stdout.write(opts.json ? `${JSON.stringify(speedAccuracyNdJson(rn))}\n` : speedAccuracyNdTable(rn));
         return;
       }

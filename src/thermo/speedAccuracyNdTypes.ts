@@ -1,0 +1,120 @@
+/** One numerical self-check of a run. */
+export interface SpeedAccuracyNdCheck {
+  name: string;
+  value: number;
+  tolerance: number;
+  ok: boolean;
+}
+
+/**
+ * Result of {@link speedAccuracyNd}: the keys of the 1-D `SpeedAccuracyResult` plus
+ * `housekeeping`, `v2Method` and n-D snapshots (2-D histograms).
+ */
+export interface SpeedAccuracyNdResult {
+  protocol: string;
+  tau: number;
+  dim: number;
+  d0: number;
+  /** Monte Carlo D0 = E_{tilde P}[tilde P / P_tau] - 1 and its standard error (cross-check). */
+  d0MonteCarlo: { value: number; stderr: number };
+  w1Start: number;
+  w1End: number;
+  deltaW1: number;
+  eta: number;
+  c1: number;
+  /** int v2^2 dt = wD - housekeeping. */
+  c2: number;
+  wD: number;
+  /** int housekeeping rate dt. */
+  housekeeping: number;
+  /** How v2 / housekeeping were obtained (per-time methods, comma-joined when mixed). */
+  v2Method: string;
+  /** eta <= c1 <= wD (and c1 <= c2 when conservative), with slack {@link CHAIN_SLACK_ND}. */
+  chainHolds: boolean;
+  conservative: boolean;
+  curves: {
+    /** W1 times (forward). */
+    t: number[];
+    w1: number[];
+    /** vLoss^2 on the midpoints tMid of the W1 times. */
+    tMid: number[];
+    vLossSq: number[];
+    /** T S_dot (Monte Carlo over the true particles) on the step grid tGrid. */
+    tGrid: number[];
+    tsDot: number[];
+    /** Excess/housekeeping split at the times tSplit. */
+    tSplit: number[];
+    v2sq: number[];
+    housekeepingRate: number[];
+    /** Kept for the 1-D key set: v2sq interpolated on `t`. */
+  };
+  snapshots: {
+    tOverTau: number[];
+    /** Histogram box [x0, x1, y0, y1] and cells per axis (2-D only; empty otherwise). */
+    box: number[];
+    cells: number;
+    /**
+     * Probability per cell, row-major iy * cells + ix, one array per snapshot time. Forward: exact
+     * density x cell area where the grid resolves it, else the weighted particle histogram;
+     * estimated: weighted particle histogram.
+     */
+    forward: number[][];
+    estimated: number[][];
+  };
+  checks: SpeedAccuracyNdCheck[];
+  /** Which estimator ran: `quadrature` (deterministic node grid, d <= 3) or `particles`. */
+  estimator: 'quadrature' | 'particles';
+  /**
+   * Estimated relative error of each reported number (|estimate - truth| / |estimate|), from two
+   * resolutions: keys d0, w1Start, w1End, deltaW1, eta, c1, c2, wD, housekeeping (absolute error
+   * divided by wD for housekeeping when it is 0).
+   */
+  errors: Record<string, number>;
+  /** Names of the quantities whose estimated relative error exceeds {@link FLAG_RELATIVE_ERROR}. */
+  flagged: string[];
+  /** The values at each resolution behind `errors` (label -> quantity -> value). */
+  convergence: { levels: string[]; values: Record<string, number[]> };
+  settings: Record<string, number | string>;
+  seconds: Record<string, number>;
+}
+
+/** Options of {@link speedAccuracyNd}. */
+export interface SpeedAccuracyNdOptions {
+  /** `quadrature` (default in 1-3 D) or `particles` (default, and the only choice, in d > 3). */
+  estimator?: 'quadrature' | 'particles';
+  /** Quadrature: nodes per axis of the fine level. @default 48 in 2-D, 20 in 3-D, 400 in 1-D */
+  cells?: number;
+  /** Quadrature: nodes per axis of the coarse level (the error estimate). @default 3/4 of `cells`, rounded to the same parity */
+  coarseCells?: number;
+  /**
+   * Set by {@link speedAccuracyNd}: the D0 Monte Carlo estimator has finite variance (every
+   * perturbation variance < 1.5 x the smallest component variance of P_tau), so its check is printed.
+   */
+  mcVarianceFinite?: boolean;
+  /** Quadrature: node box half-width in standard deviations of the widest component. @default 6 */
+  halfWidth?: number;
+  /** Particles in each reverse cloud (true and estimated). @default 1000 */
+  nParticles?: number;
+  /** RK4 steps (union of a log-spaced and a uniform grid on [tMin, tau]). @default 120 */
+  steps?: number;
+  /** Number of times where W1 is computed by exact OT. @default 30 */
+  nW1?: number;
+  /** Number of times where the excess/housekeeping split is computed. @default 12 */
+  nSplit?: number;
+  /** Grid cells per axis for D0 quadrature (2-D). @default 240 */
+  d0Cells?: number;
+  /** Monte Carlo samples for the D0 cross-check. @default 20000 */
+  d0Samples?: number;
+  /** Snapshot histogram box and cells (2-D). @default [-5, 5, -5, 5], 50 */
+  snapshotBox?: [number, number, number, number];
+  snapshotCells?: number;
+  seed?: number;
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** Relative slack of the chain: the discrete Cauchy-Schwarz makes eta <= c1 exact; c1 <= wD is physics. */
+export const CHAIN_SLACK_ND = 1e-9;
+
+
+/** A reported number whose estimated relative error exceeds this is flagged (issue 11: 1 %). */
+export const FLAG_RELATIVE_ERROR = 0.01;

@@ -1,0 +1,267 @@
+import { assertInteger } from '../core/check.ts';
+import { InputError, NumericalError } from '../core/errors.ts';
+import { Rng } from '../core/rng.ts';
+import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
+import { densityGrid, histogram2d } from './ndSnapshots.ts';
+import type { PerturbationNd } from './perturbationNd.ts';
+import { everyOther, ndTimeGrid, type QuadratureLevel, quadratureLevel, trapezoid } from './quadratureNd.ts';
+import {
+  CHAIN_SLACK_ND,
+  FLAG_RELATIVE_ERROR,
+  type SpeedAccuracyNdCheck,
+  type SpeedAccuracyNdOptions,
+  type SpeedAccuracyNdResult,
+} from './speedAccuracyNdTypes.ts';
+
+/** Default fine-level nodes per axis of the quadrature estimator by dimension (index = dim). */
+export const QUADRATURE_DEFAULT_CELLS = [0, 400, 48, 20] as const;
+
+/** The speed-accuracy numbers of one quadrature level (time integrals Richardson-corrected). */
+interface LevelNumbers {
+  d0: number;
+  w1Start: number;
+  w1End: number;
+  deltaW1: number;
+  eta: number;
+  /** sum (Delta W1)^2 / Delta t / D0 on all W1 times, and on every other one (time error). */
+  c1: number;
+  c1Half: number;
+  wD: number;
+  wDHalf: number;
+}
+
+function levelNumbers(L: QuadratureLevel, flow: NdFlow, tau: number): LevelNumbers {
+  const c1Of = (t: number[], w: number[]) => {
+    let s = 0;
+    for (let i = 0; i + 1 < t.length; i++) s += (w[i + 1] - w[i]) ** 2 / (t[i + 1] - t[i]);
+    return s / L.d0;
+  };
+  // [0, tMin] and [tMax, tau] (outside the ODE) by constant extrapolation of the end values
+  const ends = flow.tMin * L.tsDot[0] + (tau - flow.tMax) * L.tsDot[L.tsDot.length - 1];
+  const w1End = L.w1[0];
+  const w1Start = L.w1[L.w1.length - 1];
+  const deltaW1 = w1End - w1Start;
+  return {
+    d0: L.d0,
+    w1Start,
+    w1End,
+    deltaW1,
+    eta: (deltaW1 * deltaW1) / (tau * L.d0),
+    c1: c1Of(L.tW1, L.w1),
+    c1Half: c1Of(everyOther(L.tW1), everyOther(L.w1)),
+    wD: ends + trapezoid(L.grid, L.tsDot),
+    wDHalf: ends + trapezoid(everyOther(L.grid), everyOther(L.tsDot)),
+  };
+}
+
+/**
+ * The speed-accuracy experiment in 1-3 dimensions by deterministic quadrature (the default
+ * estimator there; see docs/multid.md). Two node grids (`cells` and `coarseCells` nodes per axis,
+ * {@link quadratureLevel}) give every number twice; the reported number is the fine one, with
+ *  - W1 at every time (and so eta, c1) extrapolated in the node spacing by Richardson (O(h^2)),
+ *  - c1 and wD corrected in time by Richardson (trapezoid / discrete Cauchy-Schwarz sums are O(dt^2):
+ *    X = X_h + (X_h - X_2h)/3, from all W1 / ODE times and every other one),
+ *  - an estimated relative error = spatial |X_fine - X_coarse| / (r^2 - 1) (r = cells/coarseCells;
+ *    for W1-derived numbers the size of the Richardson correction, the same number; the trapezoid
+ *    moments converge faster than O(h^2), so this overstates their error) + temporal |X_h - X_2h| / 3,
+ * and every number whose estimated error exceeds {@link FLAG_RELATIVE_ERROR} is listed in `flagged`.
+ * Housekeeping comes from {@link NdFlow.split} at `nSplit` times (0 exactly for gradient fields).
+ * @throws InputError on mismatched dimensions, d > 3 or bad options; NumericalError if D0 is not finite.
+ */
+export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: PerturbationNd, opts: SpeedAccuracyNdOptions = {}): SpeedAccuracyNdResult {
+  if (perturbation.dim !== flow.dim) throw new InputError(`perturbation is ${perturbation.dim}-D but the flow is ${flow.dim}-D`, 'perturbation');
+  const dim = flow.dim;
+  if (dim > 3) throw new InputError(`the quadrature estimator is for 1-3 dimensions, got ${dim}; use "estimator": "particles"`, 'estimator');
+  const cells = opts.cells ?? QUADRATURE_DEFAULT_CELLS[dim];
+  assertInteger(cells, 'cells', 8);
+  let coarse = opts.coarseCells ?? Math.round(0.75 * cells);
+  if (opts.coarseCells === undefined && coarse % 2 !== cells % 2) coarse -= 1;
+  assertInteger(coarse, 'coarseCells', 4);
+  if (coarse >= cells) throw new InputError(`expected coarseCells < cells (${cells}), got ${coarse}`, 'coarseCells');
+  const steps = opts.steps ?? 120;
+  const nW1 = opts.nW1 ?? (dim === 3 ? 12 : 30);
+  const nSplit = opts.nSplit ?? (flow.conservative ? 12 : 61);
+  assertInteger(steps, 'steps', 4);
+  assertInteger(nW1, 'nW1', 2);
+  assertInteger(nSplit, 'nSplit', 2);
+  const progress = opts.onProgress ?? (() => {});
+  const { tau, tMin, tMax } = flow;
+  const seconds: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (label: string) => {
+    const now = performance.now();
+    seconds[label] = (seconds[label] ?? 0) + (now - clock) / 1000;
+    clock = now;
+  };
+
+  const tSnap = [0, 1 / 3, 2 / 3, 1].map((f) => Math.min(tMax, Math.max(tMin, f * tau)));
+  const grid = ndTimeGrid(flow, steps, tSnap);
+  const G = grid.length;
+  const pick = (count: number): Set<number> => {
+    const s = new Set<number>([0, G - 1]);
+    for (let i = 1; i < count - 1; i++) s.add(Math.round((i * (G - 1)) / (count - 1)));
+    return s;
+  };
+  const snapIdx = tSnap.map((t) => grid.findIndex((g) => Math.abs(g - t) <= 1e-9 * tau));
+  const w1Idx = [...pick(Math.min(nW1, G))].sort((p, q) => p - q);
+  const halfWidth = opts.halfWidth ?? 6;
+  progress(0, 3, 'quadrature (coarse)');
+  const lc = quadratureLevel(flow, perturbation, { cells: coarse, grid, w1Idx, halfWidth });
+  lap('coarse');
+  progress(1, 3, 'quadrature (fine)');
+  const lf = quadratureLevel(flow, perturbation, { cells, grid, w1Idx, halfWidth, keep: dim === 2 ? snapIdx : [] });
+  lap('fine');
+  const r2 = (cells / coarse) ** 2 - 1;
+  // W1 converges as O(h^2) in the node spacing: report the Richardson value W1_h + (W1_h - W1_H)/(r^2 - 1)
+  // at every W1 time (eta and c1 follow from it); the size of the correction is its error estimate
+  const w1Rich = lf.w1.map((w, i) => w + (w - lc.w1[i]) / r2);
+  const fRaw = levelNumbers(lf, flow, tau);
+  const f = levelNumbers({ ...lf, w1: w1Rich }, flow, tau);
+  const c = levelNumbers(lc, flow, tau);
+
+  progress(2, 3, 'excess/housekeeping');
+  const splits: ExcessHousekeeping[] = [...pick(Math.min(nSplit, G))].sort((p, q) => p - q).map((j) => flow.split(grid[j], lf.tsDot[j]));
+  const hkT = splits.map((s) => s.t);
+  const hkR = splits.map((s) => s.housekeeping);
+  const v2R = splits.map((s) => s.v2sq);
+  // time integrals of the split (trapezoid on the split times, Richardson against every other one)
+  const splitIntegral = (r: number[]) => {
+    const ends = tMin * r[0] + (tau - tMax) * r[r.length - 1];
+    const h = ends + trapezoid(hkT, r);
+    const h2 = ends + trapezoid(everyOther(hkT), everyOther(r));
+    return { value: h + (h - h2) / 3, err: Math.abs(h - h2) / 3 };
+  };
+  const hkInt = splitIntegral(hkR);
+  const v2Int = splitIntegral(v2R);
+  const housekeeping = hkInt.value;
+  lap('split');
+
+  const rich = (h: number, h2: number) => h + (h - h2) / 3;
+  const c1 = rich(f.c1, f.c1Half);
+  const wD = rich(f.wD, f.wDHalf);
+  // conservative: c2 = wD exactly (v2 = nu); otherwise the integral of the excess itself (not the
+  // difference wD - housekeeping, which is a small difference of large numbers)
+  const c2 = flow.conservative ? wD : v2Int.value;
+  const spatial = (x: number, y: number) => Math.abs(x - y) / r2;
+  const rel = (abs: number, v: number, scale = Math.abs(v)) => (scale > 0 ? abs / scale : abs === 0 ? 0 : Infinity);
+  const errAbs = {
+    d0: spatial(f.d0, c.d0),
+    w1Start: Math.abs(f.w1Start - fRaw.w1Start),
+    w1End: Math.abs(f.w1End - fRaw.w1End),
+    deltaW1: Math.abs(f.deltaW1 - fRaw.deltaW1),
+    eta: Math.abs(f.eta - fRaw.eta),
+    c1: Math.abs(f.c1 - fRaw.c1) + Math.abs(f.c1 - f.c1Half) / 3,
+    wD: spatial(f.wD, c.wD) + Math.abs(f.wD - f.wDHalf) / 3,
+    housekeeping: hkInt.err,
+    c2: flow.conservative ? 0 : v2Int.err,
+  };
+  const errors: Record<string, number> = {
+    d0: rel(errAbs.d0, f.d0),
+    w1Start: rel(errAbs.w1Start, f.w1Start),
+    w1End: rel(errAbs.w1End, f.w1End),
+    deltaW1: rel(errAbs.deltaW1, f.deltaW1),
+    eta: rel(errAbs.eta, f.eta),
+    c1: rel(errAbs.c1, c1),
+    wD: rel(errAbs.wD, wD),
+    // housekeeping 0 (gradient field) has error 0; otherwise relative to itself
+    housekeeping: rel(errAbs.housekeeping, housekeeping, Math.abs(housekeeping) || wD),
+    c2: flow.conservative ? rel(errAbs.wD, wD) : rel(errAbs.c2, c2),
+  };
+  const flagged = Object.keys(errors).filter((k) => !(errors[k] <= FLAG_RELATIVE_ERROR));
+  // coarse level, fine level, Richardson (W1-derived numbers only)
+  const values = {
+    d0: [c.d0, f.d0],
+    w1Start: [c.w1Start, fRaw.w1Start, f.w1Start],
+    w1End: [c.w1End, fRaw.w1End, f.w1End],
+    eta: [c.eta, fRaw.eta, f.eta],
+    c1: [c.c1, fRaw.c1, f.c1],
+    wD: [c.wD, f.wD],
+  };
+  for (const [k, v] of Object.entries({ d0: f.d0, w1Start: f.w1Start, w1End: f.w1End, eta: f.eta, c1, c2, wD, housekeeping })) {
+    if (!Number.isFinite(v)) throw new NumericalError(`${k} is not finite (got ${v})`);
+  }
+
+  const box = opts.snapshotBox ?? [-5, 5, -5, 5];
+  const snapCells = opts.snapshotCells ?? 50;
+  const forward: number[][] = [];
+  const estimated: number[][] = [];
+  if (dim === 2) {
+    for (const j of snapIdx) {
+      const x = lf.clouds.get(j)!;
+      forward.push(densityGrid(flow, grid[j], box, snapCells) ?? histogram2d(x, lf.weightsTrue, box, snapCells));
+      estimated.push(histogram2d(x, lf.weightsEst, box, snapCells));
+    }
+  }
+  lap('snapshots');
+
+  const slack = (v: number) => CHAIN_SLACK_ND * Math.abs(v) + 1e-15;
+  const chainHolds = f.eta <= c1 + slack(c1) && c1 <= wD + slack(wD) && (!flow.conservative || c1 <= c2 + slack(c2));
+  const checks: SpeedAccuracyNdCheck[] = [];
+  // the node box holds all but ~exp(-halfWidth^2/2) of each Gaussian component (halfWidth 6:
+  // < 1e-7 with the d-dimensional tail factor), and the trapezoid rule on a Gaussian with h <= std
+  // errs by ~exp(-2 pi^2) ~ 3e-9: a captured mass further than 1e-6 from 1 means the box or the
+  // grid misses part of P_tMax or of the perturbation
+  const massErr = Math.max(Math.abs(lf.massStart - 1), Math.abs(lf.massPerturbation - 1));
+  checks.push({ name: 'node-grid mass of P_tMax and of the perturbation, |mass - 1|', value: massErr, tolerance: 1e-6, ok: massErr <= 1e-6 });
+  const hkMax = Math.max(0, ...splits.map((s) => s.housekeeping / Math.max(s.total, 1e-300)));
+  checks.push({ name: 'max housekeeping/total (0 for conservative)', value: hkMax, tolerance: flow.conservative ? 0 : 1, ok: flow.conservative ? hkMax === 0 : hkMax <= 1 });
+  // Monte Carlo cross-check of D0: E_{tilde P}[tilde P / P_tMax] - 1 over `d0Samples` seeded draws
+  const d0Samples = opts.d0Samples ?? 20000;
+  assertInteger(d0Samples, 'd0Samples', 2);
+  const ps = perturbation.sample(d0Samples, new Rng(opts.seed ?? 1).fork());
+  const lpP = perturbation.logDensity(ps.data, d0Samples);
+  const lpT = flow.startLogDensity(ps.data, d0Samples);
+  let m1 = 0;
+  let m2 = 0;
+  for (let i = 0; i < d0Samples; i++) {
+    const q = Math.exp(lpP[i] - lpT[i]);
+    m1 += q;
+    m2 += q * q;
+  }
+  m1 /= d0Samples;
+  const d0MonteCarlo = { value: m1 - 1, stderr: Math.sqrt(Math.max(m2 / d0Samples - m1 * m1, 0) / d0Samples) };
+  if (opts.mcVarianceFinite) {
+    // 4 standard errors (false alarm rate 6e-5 for a Gaussian Monte Carlo error) plus the quadrature's own error estimate
+    const dev = Math.abs(f.d0 - d0MonteCarlo.value);
+    const tol = 4 * d0MonteCarlo.stderr + errAbs.d0;
+    checks.push({ name: 'd0 quadrature vs Monte Carlo, |difference| (tolerance 4 MC standard errors + quadrature error)', value: dev, tolerance: tol, ok: dev <= tol });
+  }
+  lap('checks');
+  return {
+    protocol: flow.name,
+    tau,
+    dim,
+    d0: f.d0,
+    d0MonteCarlo,
+    w1Start: f.w1Start,
+    w1End: f.w1End,
+    deltaW1: f.deltaW1,
+    eta: f.eta,
+    c1,
+    c2,
+    wD,
+    housekeeping,
+    v2Method: [...new Set(splits.map((s) => s.method))].join(','),
+    chainHolds,
+    conservative: flow.conservative,
+    curves: {
+      t: lf.tW1,
+      w1: w1Rich,
+      tMid: lf.tW1.slice(1).map((t, i) => 0.5 * (t + lf.tW1[i])),
+      vLossSq: w1Rich.slice(1).map((w, i) => ((w - w1Rich[i]) / (lf.tW1[i + 1] - lf.tW1[i])) ** 2 / f.d0),
+      tGrid: grid,
+      tsDot: lf.tsDot,
+      tSplit: hkT,
+      v2sq: splits.map((s) => s.v2sq),
+      housekeepingRate: hkR,
+    },
+    snapshots: { tOverTau: [0, 1 / 3, 2 / 3, 1], box: dim === 2 ? box : [], cells: dim === 2 ? snapCells : 0, forward, estimated },
+    checks,
+    estimator: 'quadrature',
+    errors,
+    flagged,
+    convergence: { levels: [`${coarse} nodes/axis (${lc.nodes} nodes)`, `${cells} nodes/axis (${lf.nodes} nodes)`, 'Richardson (W1, eta, c1)'], values },
+    settings: { estimator: 'quadrature', cells, coarseCells: coarse, halfWidth, steps: G - 1, nW1: lf.tW1.length, nSplit: splits.length, tMin, tMax },
+    seconds,
+  };
+}

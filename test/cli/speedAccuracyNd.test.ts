@@ -68,3 +68,34 @@ test('n-D config: estimator and grid keys are validated (exit 2, one line)', () 
   assert.equal(coarse.status, 2);
   assert.match(coarse.stderr, /config\.coarseCells: expected coarseCells < cells \(24\), got 30/);
 });
+
+test('n-D speed-accuracy refuses, before any work, grids and particle counts that cannot fit in memory (exit 2, one line with the estimate)', () => {
+  // 2-D, 100000 cells per axis: 1e10 nodes, a dense W1 cost of ~4e20 bytes; 1e9 particles of dim 2
+  // over 121 times: ~7.7e15 bytes. Both are far above any machine's memory, so the refusal cannot
+  // depend on this machine; the default limit is 75 % of RAM (src/cli/limits.ts).
+  for (const [extra, word] of [
+    [{ cells: 100000, coarseCells: 50000 }, 'cells'],
+    [{ estimator: 'particles', particles: 1e9, cells: undefined, coarseCells: undefined }, 'particles'],
+  ] as const) {
+    const r = run({ ...base, ...extra });
+    assert.equal(r.status, 2, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0] ?? '', /needs ~.* for .*the limit is/);
+    assert.match(lines[0] ?? '', new RegExp(word));
+    assert.equal(r.stdout, '');
+  }
+});
+
+test('n-D speed-accuracy: the memory estimate of the default grids is well under 1 GB (2-D 21 MB, 3-D 256 MB)', async () => {
+  const { ndSpeedAccuracyBudget } = await import('../../src/cli/ndSpeedAccuracyBudget.ts');
+  const { parseSpeedAccuracyNdConfig } = await import('../../src/config/speedAccuracyNdConfig.ts');
+  const { cells: _c, coarseCells: _cc, ...defaults } = base;
+  // 2-D default 48 cells: 4 * 2304^2 B = 21 MB; 3-D default 20 cells: 4 * 8000^2 B = 256 MB
+  const two = ndSpeedAccuracyBudget(parseSpeedAccuracyNdConfig(defaults));
+  assert.ok((two.bytes ?? Infinity) < 30e6, `2-D default ${two.bytes}`);
+  const three = ndSpeedAccuracyBudget(
+    parseSpeedAccuracyNdConfig({ ...defaults, data: { kind: 'gaussian-mixture', means: [[0, 0, 0]], stds: [0.5], weights: [1] }, perturbation: { kind: 'normal', mean: [0, 0, 0], std: 0.7 } }),
+  );
+  assert.ok((three.bytes ?? Infinity) < 300e6 && (three.bytes ?? 0) > 200e6, `3-D default ${three.bytes}`);
+});

@@ -9,6 +9,8 @@ import { parseScheduleFile } from '../../schedules/scheduleFile.ts';
 import { printConfigWarnings } from '../configWarnings.ts';
 import { NumericalError } from '../../core/errors.ts';
 import { UsageError } from '../errors.ts';
+import { checkBudget } from '../limits.ts';
+import { ndSpeedAccuracyBudget } from '../ndSpeedAccuracyBudget.ts';
 
 /** The JSON object printed by `thermodiff speed-accuracy --json` (stable keys; forward time t). */
 export function speedAccuracyJson(r: SpeedAccuracyResult) {
@@ -77,6 +79,7 @@ export function register(program: Command): void {
         if (opts.scheduleFile !== undefined) throw new UsageError('--schedule-file: supported for one-dimensional configs only');
         const readFile = (p: string) => new Uint8Array(readFileChecked(resolve(dirname(opts.config), p)));
         const config = parseSpeedAccuracyNdConfig(json, readFile);
+        checkBudget(ndSpeedAccuracyBudget(config)); // refuse before work what cannot fit (docs/cli.md)
         // a NumericalError of the engine, or a non-finite reported number, exits 3 (src/cli/main.ts)
         const rn = runSpeedAccuracyNd(config);
         const bad = (['d0', 'w1Start', 'w1End', 'eta', 'c1', 'c2', 'wD', 'housekeeping'] as const).filter((k) => !Number.isFinite(rn[k]));

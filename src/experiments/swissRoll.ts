@@ -76,12 +76,17 @@ export interface DrawStats {
   label: string;
   eta: number[];
   c1: number[];
+  c2: number[];
   wD: number[];
   housekeeping: number[];
   d0: number[];
   /** Per-draw estimated relative errors of eta and c1 (the engine's `errors`). */
   etaErr: number[];
   c1Err: number[];
+  /** Per-draw estimated relative errors of every number (the engine's `errors`, one record per draw). */
+  errors: Record<string, number>[];
+  /** Per-draw compute time (seconds, wall). */
+  seconds: number[];
 }
 
 interface ProtocolRun {
@@ -155,16 +160,31 @@ export function runSwissRoll(
     fig5.push(run(name === 'cond-ot' ? 'cond-OT' : 'cosine', processFlow(field, { tMax: settings.scheduleEnd * settings.tau })));
   }
   fig5.push(main[main.length - 1]);
-  const draws: DrawStats[] = main.map((r) => ({ label: r.label, eta: [], c1: [], wD: [], housekeeping: [], d0: [], etaErr: [], c1Err: [] }));
+  const draws: DrawStats[] = main.map((r) => ({
+    label: r.label,
+    eta: [],
+    c1: [],
+    c2: [],
+    wD: [],
+    housekeeping: [],
+    d0: [],
+    etaErr: [],
+    c1Err: [],
+    errors: [],
+    seconds: [],
+  }));
   const record = (runs: ProtocolRun[]) =>
     runs.forEach((r, i) => {
       draws[i].eta.push(r.result.eta);
       draws[i].c1.push(r.result.c1);
+      draws[i].c2.push(r.result.c2);
       draws[i].wD.push(r.result.wD);
       draws[i].housekeeping.push(r.result.housekeeping);
       draws[i].d0.push(r.result.d0);
       draws[i].etaErr.push(r.result.errors.eta ?? Number.NaN);
       draws[i].c1Err.push(r.result.errors.c1 ?? Number.NaN);
+      draws[i].errors.push({ ...r.result.errors });
+      draws[i].seconds.push(r.seconds);
     });
   record(main);
   for (let k = 1; k < nDraws; k++) record(tableRuns(rng.fork(), ` (draw ${k + 1})`).runs);
@@ -216,6 +236,9 @@ function summary(r: ProtocolRun) {
     v2Method: x.v2Method,
     curves: x.curves,
     checks: x.checks,
+    errors: x.errors,
+    flagged: x.flagged,
+    convergence: x.convergence,
     settings: x.settings,
     seconds: r.seconds,
     ...r.extra,
@@ -226,8 +249,8 @@ function summary(r: ProtocolRun) {
 export const swissRollExperiment: Experiment = {
   name: 'swiss-roll',
   title: 'Swiss roll with a rotational force (Fig. 7, Table II) and cosine/cond-OT/OT (Fig. 5), exact velocities',
-  // full run: 5 data draws x 4 protocols + 2 schedules on the quadrature estimator, ~22 s CPU per
-  // force-process run measured (g = 0, 1000 points); the whole run was not re-timed (2026-12-05);
+  // full run: 5 data draws x 4 protocols + 2 schedules on the quadrature estimator: 334 s user CPU,
+  // 7 min 25 s wall, 686 MB peak RSS (measured 2026-12-05, load ~5 on 2 cores);
   // not in the default run so that `npm start` stays under a minute (`thermodiff reproduce swiss-roll`)
   runsByDefault: false,
   async run(ctx: ExperimentContext): Promise<ExperimentOutput> {
@@ -302,6 +325,21 @@ export const swissRollExperiment: Experiment = {
       d.etaErr.map((x) => `${fmt(100 * x, 2)}`).join(' / '),
       d.c1Err.map((x) => `${fmt(100 * x, 2)}`).join(' / '),
     ]);
+    // every draw of every Table II protocol: value (stated relative error in %)
+    const withErr = (v: number, e: number | undefined) => `${fmt(v, 4)} (${e === undefined ? '-' : fmt(100 * e, 2)} %)`;
+    const perDrawRows = draws.flatMap((d) =>
+      d.eta.map((_, k) => [
+        d.label.replace(/ \(draw.*$/, ''),
+        String(k + 1),
+        withErr(d.eta[k], d.errors[k].eta),
+        withErr(d.c1[k], d.errors[k].c1),
+        withErr(d.c2[k], d.errors[k].c2),
+        withErr(d.wD[k], d.errors[k].wD),
+        withErr(d.housekeeping[k], d.errors[k].housekeeping),
+        withErr(d.d0[k], d.errors[k].d0),
+        fmt(d.seconds[k], 3),
+      ]),
+    );
     const fig5Rows = fig5.map((r) => [r.label, fmt(r.result.eta, 4), fmt(r.result.c1, 3), fmt(r.result.c2, 3), fmt(r.result.d0, 4), fmt(r.result.deltaW1, 3), r.result.chainHolds ? 'yes' : 'NO']);
     const otRun = main[main.length - 1];
     const otTs = otRun.result.curves.tsDot;
@@ -317,6 +355,10 @@ export const swissRollExperiment: Experiment = {
       `Table II over ${draws[0].eta.length} independent Swiss-roll draws (mean ± sample standard deviation; the ratio column pairs each draw with its own g = 0 run):`,
       '',
       markdownTable(['protocol', 'eta (ours)', 'eta (paper)', 'eta / eta(g=0) (ours)', 'same (paper)', 'c1', 'wD', 'housekeeping', 'D0', 'est. error of eta per draw (%)', 'est. error of c1 per draw (%)'], drawRows),
+      '',
+      'Every draw, each number with its own stated relative error (quantity (error %); the engine\'s `errors`: two node-grid resolutions and the time-step Richardson check):',
+      '',
+      markdownTable(['protocol', 'draw', 'eta', 'c1', 'c2', 'wD', 'housekeeping', 'D0', 'seconds'], perDrawRows),
       '',
       'First draw (the one shown in the figures), with the paper\'s Fig. 7(f) bar readings:',
       '',
@@ -346,7 +388,9 @@ export const swissRollExperiment: Experiment = {
       '',
       `- tau = ${settings.tau}: with ds/dt = 2Hs + 2T, tau = 3 contracts the mean by e^{int H} = 0.117 and gives s_tau = 0.528, so P_tau is a near-Gaussian blob. tau <= 2 gives s_tau < 0.405 = 0.9^2/2, for which the chi-square D0 of N(0, 0.81 I) against P_tau is infinite (the integrand grows in the tails); the run refuses such settings.`,
       `- Data: ${settings.nData} Swiss-roll points (angle 1.5 pi (1 + 2u), radius 4 theta/(4.5 pi), Gaussian jitter ${settings.noise}); q = their empirical law (point masses), so P_t is an exact Gaussian mixture for t > 0; the reverse processes stop at tMin = 1e-3 tau.`,
-      `- Particles: ${e.nParticles} on one support drawn from (P_tau + N(0, 0.81 I))/2 carrying two importance weights (true and estimated), RK4 on ${e.steps} steps (log-spaced near t = 0 plus uniform), W1 by exact OT at ${e.nW1} times, D0 by quadrature on a ${e.d0Cells}^2 grid over mean +- 8.5 std (Monte Carlo cross-check with ${e.d0Samples} samples).`,
+      e.estimator === 'quadrature'
+        ? `- Estimator: deterministic quadrature (docs/multid.md): node grids of ${main[0].result.settings.coarseCells} and ${main[0].result.settings.cells} nodes per axis pushed back by RK4 on ${main[0].result.settings.steps} steps (log-spaced near t = 0 plus uniform), W1 by exact OT between the two weightings at ${e.nW1} times, Richardson in the node spacing; every number's stated error comes from the two levels and a time-step check.`
+        : `- Particles: ${e.nParticles} on one support drawn from (P_tau + N(0, 0.81 I))/2 carrying two importance weights (true and estimated), RK4 on ${e.steps} steps (log-spaced near t = 0 plus uniform), W1 by exact OT at ${e.nW1} times, D0 by quadrature on a ${e.d0Cells}^2 grid over mean +- 8.5 std (Monte Carlo cross-check with ${e.d0Samples} samples).`,
       `- Housekeeping: weighted Poisson projection on a grid with cell <= min component std/2 (at most 128 cells per axis); earlier, the separated-blob limit ||A_anti||_F^2 E[gamma] (see docs/multid.md).`,
       `- Schedules (Fig. 5) start the reverse process at t = ${settings.scheduleEnd} tau (their velocity is singular at tau).`,
       `- Density snapshots: probability per cell on [-5, 5]^2 with 50 x 50 cells; forward = exact density x cell area where the grid resolves it (t > 0), else (t = 0, point masses) the weighted particle histogram; estimated = weighted particle histogram.
@@ -360,7 +404,12 @@ export const swissRollExperiment: Experiment = {
         paperTableII: PAPER_TABLE_II,
         protocols: Object.fromEntries(main.map((r) => [r.label, summary(r)])),
         fig5: Object.fromEntries(fig5.map((r) => [r.label, summary(r)])),
-        draws: Object.fromEntries(draws.map((d) => [d.label, { eta: d.eta, c1: d.c1, wD: d.wD, housekeeping: d.housekeeping, d0: d.d0, etaErr: d.etaErr, c1Err: d.c1Err }])),
+        draws: Object.fromEntries(
+          draws.map((d) => [
+            d.label,
+            { eta: d.eta, c1: d.c1, c2: d.c2, wD: d.wD, housekeeping: d.housekeeping, d0: d.d0, etaErr: d.etaErr, c1Err: d.c1Err, errors: d.errors, seconds: d.seconds },
+          ]),
+        ),
         computeSeconds,
       },
       reportSection: section,

@@ -97,7 +97,7 @@ export interface SpeedAccuracyNdOptions {
   nParticles?: number;
   /** RK4 steps (union of a log-spaced and a uniform grid on [tMin, tau]). @default 120 */
   steps?: number;
-  /** Number of times where W1 is computed by exact OT. @default 30 */
+  /** Number of times where W1 is computed by exact OT. @default 30 (24 for the 3-D quadrature estimator) */
   nW1?: number;
   /** Number of times where the excess/housekeeping split is computed. @default 12 */
   nSplit?: number;

@@ -45,7 +45,7 @@ function speedAccuracy() {
       coarseCells: v.optional(doc(integer(4), 'n-D quadrature: nodes per axis of the coarse grid, below cells (default about 3/4 of cells)')),
       particles: v.optional(doc(integer(2), 'n-D particle estimator: number of particles (default 1000); giving it selects the particle estimator')),
       steps: v.optional(doc(integer(4), 'n-D: time steps (default 120)')),
-      w1Times: v.optional(doc(integer(2), 'n-D: times at which W1 is measured (default 30; 12 for 3-D quadrature)')),
+      w1Times: v.optional(doc(integer(2), 'n-D: times at which W1 is measured (default 30; 24 for 3-D quadrature)')),
       splitTimes: v.optional(doc(integer(2), 'n-D: times at which the dissipation is split into excess and housekeeping parts (default 12; 61 for quadrature with a non-conservative force)')),
       seed: v.optional(doc(integer(0), 'n-D: seed of the particles'), 1),
       otTargetSamples: v.optional(doc(integer(2), 'n-D OT protocol: Gaussian target samples (default: the number of data points, 1000 for mixtures)')),

@@ -11,7 +11,7 @@ import { multiscaleAssignment } from './multiscaleAssignment.ts';
 import { rescaleCost, scaleBack } from './rescale.ts';
 
 /** Uniform sqeuclidean problems from this size on use the multiscale solver (see docs/ot.md for the measurement). */
-const MULTISCALE_MIN = 4000;
+const MULTISCALE_MIN = 1000;
 
 export type { CostSpec } from './costSpec.ts';
 export type { Certificate, SparsePlan } from './certificate.ts';
@@ -155,7 +155,7 @@ export function emd(a: Float64Array | null, b: Float64Array | null, cost: CostSp
     }
   }
   if (uniform && method === 'auto' && cost.kind === 'sqeuclidean' && n >= MULTISCALE_MIN) {
-    opts.onProgress?.({ stage: 'multiscale', detail: `n = ${n}: coarse levels by subsampling, c-transform candidates, pricing over all pairs by blocks` });
+    opts.onProgress?.({ stage: 'multiscale', detail: `n = ${n}: coarse levels by aggregating clusters, c-transform candidates, pricing over all pairs by blocks` });
     const r = multiscaleAssignment(cost.x, cost.y, { onProgress: opts.onProgress ? (m) => opts.onProgress?.({ stage: 'multiscale', detail: m }) : undefined });
     const massEach = wa[0];
     const plan = { rows: Int32Array.from({ length: n }, (_, i) => i), cols: r.rowToCol, mass: new Float64Array(n).fill(massEach) };

@@ -29,7 +29,8 @@ export interface MultiscaleAssignmentResult extends AssignmentResult {
 export interface MultiscaleOptions {
   /** Candidates per row and per column (default 16). */
   k?: number;
-  /** Sizes up to `base` are solved directly (default 2000). */
+  /** Sizes up to `base` are solved directly (default 500; measured with aggregated levels: Swiss roll vs N(0, I)
+   * at n = 2000 0.57 s CPU vs 1.13 s for base 2000, at 10^4 2.36-2.80 vs 2.26-3.05 s, run to run). */
   base?: number;
   /** Subsampling stride between levels (default 4). */
   stride?: number;
@@ -44,7 +45,7 @@ export interface MultiscaleOptions {
 export function multiscaleAssignment(x: Points, y: Points, opts: MultiscaleOptions = {}): MultiscaleAssignmentResult {
   const n = x.n;
   if (y.n !== n || y.dim !== x.dim) throw new RangeError(`multiscaleAssignment needs equal sizes and dimensions, got ${n}x${x.dim} and ${y.n}x${y.dim}`);
-  const base = opts.base ?? 2000;
+  const base = opts.base ?? 500;
   const stride = opts.stride ?? 4;
   const k = Math.min(n, opts.k ?? 16);
   const say = opts.onProgress;

@@ -4,8 +4,10 @@ import type { Points } from '../core/points.ts';
 import { Rng } from '../core/rng.ts';
 import { emd } from '../ot/emd.ts';
 import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
+import { d0MonteCarloNd } from './d0MonteCarloNd.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
+import { ndTimeGrid } from './quadratureNd.ts';
 import { speedAccuracyQuadratureNd } from './speedAccuracyQuadratureNd.ts';
 import { CHAIN_SLACK_ND, FLAG_RELATIVE_ERROR, type SpeedAccuracyNdCheck, type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult } from './speedAccuracyNdTypes.ts';
 
@@ -107,20 +109,7 @@ function speedAccuracyParticlesNd(flow: NdFlow, perturbation: PerturbationNd, op
 
   // ---- time grid
   const tSnap = [0, 1 / 3, 2 / 3, 1].map((f) => Math.min(tMax, Math.max(tMin, f * tau)));
-  const raw: number[] = [...tSnap];
-  const half = Math.max(2, Math.floor(steps / 2));
-  const lo = tMin > 0 ? tMin : 1e-3 * tau;
-  for (let j = 0; j <= half; j++) {
-    raw.push(tMin + ((tMax - tMin) * j) / half);
-    raw.push(lo * (tMax / lo) ** (j / half));
-  }
-  raw.sort((a, b) => a - b);
-  const grid: number[] = [];
-  for (const t of raw) {
-    if (t < tMin || t > tMax) continue;
-    if (grid.length === 0 || t - grid[grid.length - 1] > 1e-9 * tau) grid.push(t);
-  }
-  grid[grid.length - 1] = tMax;
+  const grid = ndTimeGrid(flow, steps, tSnap);
   const G = grid.length;
   const pick = (count: number): Set<number> => {
     const s = new Set<number>([0, G - 1]);
@@ -134,18 +123,7 @@ function speedAccuracyParticlesNd(flow: NdFlow, perturbation: PerturbationNd, op
 
   // ---- D0
   const d0Samples = opts.d0Samples ?? 20000;
-  const ps = perturbation.sample(d0Samples, rng.fork());
-  const lpP = perturbation.logDensity(ps.data, d0Samples);
-  const lpT = flow.startLogDensity(ps.data, d0Samples);
-  let m1 = 0;
-  let m2 = 0;
-  for (let i = 0; i < d0Samples; i++) {
-    const r = Math.exp(lpP[i] - lpT[i]);
-    m1 += r;
-    m2 += r * r;
-  }
-  m1 /= d0Samples;
-  const d0Mc = { value: m1 - 1, stderr: Math.sqrt(Math.max(m2 / d0Samples - m1 * m1, 0) / d0Samples) };
+  const d0Mc = d0MonteCarloNd(flow, perturbation, d0Samples, rng.fork());
   let d0 = d0Mc.value;
   if (dim === 2) {
     const cells = opts.d0Cells ?? 240;

@@ -2,6 +2,7 @@ import { assertInteger } from '../core/check.ts';
 import { InputError, NumericalError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
+import { d0MonteCarloNd } from './d0MonteCarloNd.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
 import { everyOther, ndTimeGrid, type QuadratureLevel, quadratureLevel, trapezoid } from './quadratureNd.ts';
@@ -209,18 +210,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   // Monte Carlo cross-check of D0: E_{tilde P}[tilde P / P_tMax] - 1 over `d0Samples` seeded draws
   const d0Samples = opts.d0Samples ?? 20000;
   assertInteger(d0Samples, 'd0Samples', 2);
-  const ps = perturbation.sample(d0Samples, new Rng(opts.seed ?? 1).fork());
-  const lpP = perturbation.logDensity(ps.data, d0Samples);
-  const lpT = flow.startLogDensity(ps.data, d0Samples);
-  let m1 = 0;
-  let m2 = 0;
-  for (let i = 0; i < d0Samples; i++) {
-    const q = Math.exp(lpP[i] - lpT[i]);
-    m1 += q;
-    m2 += q * q;
-  }
-  m1 /= d0Samples;
-  const d0MonteCarlo = { value: m1 - 1, stderr: Math.sqrt(Math.max(m2 / d0Samples - m1 * m1, 0) / d0Samples) };
+  const d0MonteCarlo = d0MonteCarloNd(flow, perturbation, d0Samples, new Rng(opts.seed ?? 1).fork());
   if (opts.mcVarianceFinite) {
     // 4 standard errors (false alarm rate 6e-5 for a Gaussian Monte Carlo error) plus the quadrature's own error estimate
     const dev = Math.abs(f.d0 - d0MonteCarlo.value);

@@ -136,6 +136,8 @@ async function shownConfig(page: Page): Promise<unknown> {
 let server: StaticServer;
 let browser: Browser;
 const outDir = join(repo, 'out');
+/** The docs screenshots are rewritten only on request (THERMODIFF_UPDATE_DOCS=1); CI's copies go to out/. */
+const updateDocs = process.env.THERMODIFF_UPDATE_DOCS === '1';
 
 before(async () => {
   if (!haveChromium) return;
@@ -469,7 +471,7 @@ describe('browser lab, 2-D tab (chromium)', { skip: haveChromium ? false : 'no c
       assert.match((await page.textContent('#nd-err-head')) ?? '', /sd over 3 particle seeds/);
       assert.equal(await page.textContent('[data-testid="nd-housekeeping-err"]'), 'seed-independent');
     }
-    await page.screenshot({ path: join(repo, 'docs', 'lab-2d.png') });
+    if (updateDocs) await page.screenshot({ path: join(repo, 'docs', 'lab-2d.png') });
     await page.screenshot({ path: join(outDir, 'lab-2d-1280x800.png') });
     await page.screenshot({ path: join(outDir, 'lab-2d-1280x800-full.png'), fullPage: true });
 
@@ -567,7 +569,7 @@ describe('browser lab, 2-D tab (chromium)', { skip: haveChromium ? false : 'no c
     }
     // the docs screenshot shows the results (status, numbers with their errors): scroll their top into view
     await page.evaluate(() => document.getElementById('nd-results')?.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: join(repo, 'docs', 'lab-2d-phone.png') });
+    if (updateDocs) await page.screenshot({ path: join(repo, 'docs', 'lab-2d-phone.png') });
     await page.screenshot({ path: join(outDir, 'lab-2d-390x844-full.png'), fullPage: true });
     // the tab bar fits one line and leads back to the 1-D page from the keyboard (relative link, sub-path)
     const tabs = await page.locator('nav.tabs a').evaluateAll((as) => as.map((a) => a.getBoundingClientRect().top));

@@ -202,6 +202,23 @@ export function w1Signed(x: Float64Array, a: Float64Array, b: Float64Array, n: n
   return 0.5 * (p.s + q.s) * certifiedCost(r);
 }
 
+/** The snapshot times of the reports' density panels: 0, tau/3, 2 tau/3 and tau, clamped to [tMin, tMax]. */
+export function ndSnapshotTimes(flow: NdFlow): number[] {
+  const { tau, tMin, tMax } = flow;
+  return [0, 1 / 3, 2 / 3, 1].map((f) => Math.min(tMax, Math.max(tMin, f * tau)));
+}
+
+/**
+ * `count` indices of a grid of `size` points, evenly spaced (rounded), always including the first and
+ * the last; `count` is capped at `size`.
+ */
+export function evenGridIndices(size: number, count: number): Set<number> {
+  const c = Math.min(count, size);
+  const s = new Set<number>([0, size - 1]);
+  for (let i = 1; i < c - 1; i++) s.add(Math.round((i * (size - 1)) / (c - 1)));
+  return s;
+}
+
 /**
  * The reverse-ODE time grid on [tMin, tMax]: the union of a log-spaced and a uniform grid (`steps`
  * intervals in all, so the stiff start of point-mass data is resolved) plus the `extra` times.

@@ -7,7 +7,7 @@ import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
 import { d0MonteCarloNd } from './d0MonteCarloNd.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
-import { ndTimeGrid } from './quadratureNd.ts';
+import { evenGridIndices, ndSnapshotTimes, ndTimeGrid } from './quadratureNd.ts';
 import { speedAccuracyQuadratureNd } from './speedAccuracyQuadratureNd.ts';
 import { CHAIN_SLACK_ND, FLAG_RELATIVE_ERROR, type SpeedAccuracyNdCheck, type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult } from './speedAccuracyNdTypes.ts';
 
@@ -108,18 +108,13 @@ function speedAccuracyParticlesNd(flow: NdFlow, perturbation: PerturbationNd, op
   };
 
   // ---- time grid
-  const tSnap = [0, 1 / 3, 2 / 3, 1].map((f) => Math.min(tMax, Math.max(tMin, f * tau)));
+  const tSnap = ndSnapshotTimes(flow);
   const grid = ndTimeGrid(flow, steps, tSnap);
   const G = grid.length;
-  const pick = (count: number): Set<number> => {
-    const s = new Set<number>([0, G - 1]);
-    for (let i = 1; i < count - 1; i++) s.add(Math.round((i * (G - 1)) / (count - 1)));
-    return s;
-  };
-  const w1Idx = pick(Math.min(nW1, G));
+  const w1Idx = evenGridIndices(G, nW1);
   const snapIdx = new Set(tSnap.map((t) => grid.findIndex((g) => Math.abs(g - t) <= 1e-9 * tau)));
   for (const i of snapIdx) if (i >= 0) w1Idx.add(i);
-  const splitIdx = pick(Math.min(nSplit, G));
+  const splitIdx = evenGridIndices(G, nSplit);
 
   // ---- D0
   const d0Samples = opts.d0Samples ?? 20000;

@@ -5,7 +5,7 @@ import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
 import { d0MonteCarloNd } from './d0MonteCarloNd.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
-import { everyOther, ndTimeGrid, type QuadratureLevel, quadratureLevel, trapezoid } from './quadratureNd.ts';
+import { evenGridIndices, everyOther, ndSnapshotTimes, ndTimeGrid, type QuadratureLevel, quadratureLevel, trapezoid } from './quadratureNd.ts';
 import {
   CHAIN_SLACK_ND,
   FLAG_RELATIVE_ERROR,
@@ -96,16 +96,11 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     clock = now;
   };
 
-  const tSnap = [0, 1 / 3, 2 / 3, 1].map((f) => Math.min(tMax, Math.max(tMin, f * tau)));
+  const tSnap = ndSnapshotTimes(flow);
   const grid = ndTimeGrid(flow, steps, tSnap);
   const G = grid.length;
-  const pick = (count: number): Set<number> => {
-    const s = new Set<number>([0, G - 1]);
-    for (let i = 1; i < count - 1; i++) s.add(Math.round((i * (G - 1)) / (count - 1)));
-    return s;
-  };
   const snapIdx = tSnap.map((t) => grid.findIndex((g) => Math.abs(g - t) <= 1e-9 * tau));
-  const w1Idx = [...pick(Math.min(nW1, G))].sort((p, q) => p - q);
+  const w1Idx = [...evenGridIndices(G, nW1)].sort((p, q) => p - q);
   const halfWidth = opts.halfWidth ?? 6;
   progress(0, 3, 'quadrature (coarse)');
   const lc = quadratureLevel(flow, perturbation, { cells: coarse, grid, w1Idx, halfWidth });
@@ -122,7 +117,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   const c = levelNumbers(lc, flow, tau);
 
   progress(2, 3, 'excess/housekeeping');
-  const splits: ExcessHousekeeping[] = [...pick(Math.min(nSplit, G))].sort((p, q) => p - q).map((j) => flow.split(grid[j], lf.tsDot[j]));
+  const splits: ExcessHousekeeping[] = [...evenGridIndices(G, nSplit)].sort((p, q) => p - q).map((j) => flow.split(grid[j], lf.tsDot[j]));
   const hkT = splits.map((s) => s.t);
   const hkR = splits.map((s) => s.housekeeping);
   const v2R = splits.map((s) => s.v2sq);

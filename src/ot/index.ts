@@ -1,5 +1,6 @@
 /** Optimal transport: exact (assignment / network simplex), closed forms, entropic, sliced. */
 export { type AssignmentOptions, type AssignmentResult, solveAssignment } from './assignment.ts';
+export { denseAssignment } from './denseAssignment.ts';
 export { type Certificate, certifyPlan, dualViolation, type SparsePlan } from './certificate.ts';
 export { type CostSpec, costAt, costMatrix, costRow, costShape, validateCost } from './costSpec.ts';
 export { dualViolationSqEuclidean } from './dualPricing.ts';

@@ -312,3 +312,46 @@ test('work budget: the assignment solver stops honestly and emd switches to the 
   assert.ok(switched.certificate.optimal && full.certificate.optimal);
   expectClose(switched.cost, full.cost, { rtol: 1e-12 }, 'both exact'); // rounding only
 });
+
+test('dense square matrices: emd runs the dense assignment, certified and equal to the sparse solver and the network simplex', () => {
+  const rng = new Rng(TEST_SEED + 11);
+  for (const n of [300, 1200]) {
+    for (const kind of ['geometric', 'random', 'ties'] as const) {
+      const matrix = new Float64Array(n * n);
+      if (kind === 'geometric') {
+        // Gaussian noise vs points on a spiral: the shape mismatch that makes sparse candidate lists poor
+        const x = new Float64Array(2 * n).map(() => rng.normal());
+        const y = new Float64Array(2 * n);
+        for (let j = 0; j < n; j++) {
+          const t = 1.5 * Math.PI * (1 + 2 * rng.uniform());
+          y[2 * j] = (t * Math.cos(t)) / 10;
+          y[2 * j + 1] = (t * Math.sin(t)) / 10;
+        }
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) matrix[i * n + j] = (x[2 * i] - y[2 * j]) ** 2 + (x[2 * i + 1] - y[2 * j + 1]) ** 2;
+      } else {
+        for (let t = 0; t < matrix.length; t++) matrix[t] = kind === 'random' ? rng.uniform() : rng.int(4);
+      }
+      const spec: CostSpec = { kind: 'matrix', matrix, n, m: n };
+      const r = emd(null, null, spec);
+      assert.equal(r.algorithm, 'dense-assignment', `${kind} n=${n}`);
+      assert.ok(r.converged && r.certificate.optimal, `${kind} n=${n}: not certified`);
+      assertMarginals(r, null, null, n, n);
+      // independent dual feasibility check over all pairs (the certificate does this too); 1e-12:
+      // the duals come from sums of a few hundred costs of size <= ~20, rounding only
+      let worst = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) worst = Math.max(worst, r.potentials.u[i] + r.potentials.v[j] - matrix[i * n + j]);
+      assert.ok(worst <= 1e-12, `${kind} n=${n}: dual violation ${worst}`);
+      const sparse = solveAssignment(spec);
+      assert.ok(sparse.converged);
+      // 1e-12 relative: two exact optima of the same LP, different summation orders
+      expectClose(r.cost, sparse.total / n, { rtol: 1e-12, atol: 1e-15 }, `${kind} n=${n} vs sparse assignment`);
+      if (n === 300) expectClose(r.cost, emd(null, null, spec, { method: 'network-simplex' }).cost, { rtol: 1e-12, atol: 1e-15 }, `${kind} vs network simplex`);
+    }
+  }
+  // above the dense limit (2048) the sparse candidate solver runs, with the same certificate
+  const n = 2100;
+  const matrix = new Float64Array(n * n).map(() => rng.uniform());
+  const big = emd(null, null, { kind: 'matrix', matrix, n, m: n });
+  assert.equal(big.algorithm, 'assignment');
+  assert.ok(big.certificate.optimal);
+});

@@ -19,8 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.ts';
 import { writeNpy } from '../../src/io/npy.ts';
+import { cliInProcess } from '../support/cliInProcess.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'thermodiff-fuzz-'));
@@ -40,42 +40,7 @@ interface Case {
   env?: Record<string, string>;
 }
 
-async function runInProcess(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  const saved: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(env)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-  // Only strings are ours: node:test reports to its parent through stdout in binary chunks.
-  process.stdout.write = ((s: unknown, ...rest: unknown[]) => {
-    if (typeof s !== 'string') return (w1 as (...a: unknown[]) => boolean).call(process.stdout, s, ...rest);
-    stdout += s;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: unknown, ...rest: unknown[]) => {
-    if (typeof s !== 'string') return (w2 as (...a: unknown[]) => boolean).call(process.stderr, s, ...rest);
-    stderr += s;
-    return true;
-  }) as typeof process.stderr.write;
-  const c0 = process.cpuUsage();
-  try {
-    const status = await main(args);
-    const c = process.cpuUsage(c0);
-    return { status, stdout, stderr, cpuSeconds: (c.user + c.system) / 1e6 };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-    process.exitCode = undefined;
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
+const runInProcess = cliInProcess;
 
 /** Every file and folder under `dir` with its size and modification time. */
 function snapshot(dir: string): Map<string, string> {

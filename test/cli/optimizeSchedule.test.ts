@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.ts';
 import { makeGaussianMixture } from '../../src/data/gaussianMixture.ts';
 import { scheduleProcess1d } from '../../src/fields/exact1d.ts';
 import { speed1d } from '../../src/grids/exact1dStudy.ts';
 import { namedSchedule } from '../../src/schedules/namedSchedule.ts';
 import { scheduleFileJson } from '../../src/schedules/scheduleFile.ts';
 import { buildTimeChange } from '../../src/schedules/timeChange.ts';
+import { cliInProcess } from '../support/cliInProcess.ts';
 import { expectClose } from '../support/expectClose.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,32 +26,7 @@ const file = (v: unknown) => {
 };
 
 /** The CLI in-process (same main() as the bin): exit code, stdout and stderr. */
-async function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  // Only strings are ours: node:test's child process reports to its parent through stdout in binary
-  // chunks, which must pass through.
-  process.stdout.write = ((s: unknown, ...rest: unknown[]) => {
-    if (typeof s !== 'string') return (w1 as (...a: unknown[]) => boolean).call(process.stdout, s, ...rest);
-    stdout += s;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: unknown, ...rest: unknown[]) => {
-    if (typeof s !== 'string') return (w2 as (...a: unknown[]) => boolean).call(process.stderr, s, ...rest);
-    stderr += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const status = await main(args);
-    return { status, stdout, stderr };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-    process.exitCode = undefined;
-  }
-}
+const cli = (...args: string[]) => cliInProcess(args);
 
 /** Exit code 2, exactly one line on stderr matching `re`, no stack trace, nothing on stdout. */
 function rejects(r: { status: number | null; stdout: string; stderr: string }, re: RegExp) {

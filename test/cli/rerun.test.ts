@@ -10,36 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.ts';
 import { sampleBatchRows } from '../../src/cli/commands/sample.ts';
 import { readNpy } from '../../src/io/npy.ts';
+import { cliInProcess } from '../support/cliInProcess.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'thermodiff-rerun-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = ((s: unknown, ...rest: unknown[]) => {
-    if (typeof s !== 'string') return (w1 as (...a: unknown[]) => boolean).call(process.stdout, s, ...rest);
-    stdout += s;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: unknown, ...rest: unknown[]) => {
-    if (typeof s !== 'string') return (w2 as (...a: unknown[]) => boolean).call(process.stderr, s, ...rest);
-    stderr += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { status: await main(args), stdout, stderr };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-    process.exitCode = undefined;
-  }
-}
+const cli = (...args: string[]) => cliInProcess(args);
 
 const config = (out: string, train: Record<string, unknown>) => {
   const f = join(tmp, `${out}-${JSON.stringify(train).replace(/\W/g, '')}.json`);

@@ -317,7 +317,7 @@ const ROWS: [NdKey, string, string][] = [
   ['c1', 'c₁ = ∫ vₗₒₛₛ² dt', 'c1'],
   ['c2', 'c₂ = ∫ v₂² dt (excess)', 'c2'],
   ['wD', 'w_D = ∫ T Ṡ dt', 'wd'],
-  ['housekeeping', 'housekeeping = w_D − c₂', 'housekeeping'],
+  ['housekeeping', 'housekeeping = ∫ (T Ṡ − v₂²) dt', 'housekeeping'],
   ['d0', 'D₀ (Pearson χ², Eq. 78)', 'd0'],
   ['w1Start', 'W₁ at reverse start (t = τ)', 'w1-start'],
   ['w1End', 'W₁ at reverse end (t = 0)', 'w1-end'],
@@ -382,7 +382,8 @@ function showErrorsColumn(errors: NdErrors | null): void {
     td.dataset.value = String(v);
     td.dataset.relative = String(rel);
     td.title = `absolute ${v}, relative ${rel}`;
-    td.textContent = Number.isFinite(rel) ? `± ${fmtErr(v)} (${(100 * rel).toPrecision(2)} %)` : '± unknown';
+    // no line break inside "(1.1 %)" on narrow screens
+    td.textContent = Number.isFinite(rel) ? `± ${fmtErr(v)} (${(100 * rel).toPrecision(2)}\u00a0%)` : '± unknown';
     const flagged = errors?.flagged.includes(key) ?? false;
     td.dataset.flagged = String(flagged);
     tr.classList.toggle('flagged', flagged);

@@ -442,7 +442,7 @@ async function assertStatedErrors(page: Page, ref: SpeedAccuracyNdResult): Promi
     const rel = Number(await page.getAttribute(`[data-testid="nd-${id}-err"]`, 'data-relative'));
     assert.ok(Math.abs(rel - ref.errors[k]) <= 2 * REL_TOL * ref.errors[k] + 1e-300, `${k} relative error: page ${rel}, library ${ref.errors[k]}`);
     const text = (await page.textContent(`[data-testid="nd-${id}-err"]`)) ?? '';
-    assert.match(text, /^± \S+ \(\S+ %\)/, `${k}: the error cell shows the absolute and relative error: ${text}`);
+    assert.match(text, /^± \S+ \(\S+\s%\)/, `${k}: the error cell shows the absolute and relative error: ${text}`);
     assert.equal(text.includes('FLAGGED > 1 %'), ref.flagged.includes(k), `${k}: flag shown iff the library flags it (${text})`);
   }
   const flaggedLine = (await page.textContent('[data-testid="nd-flagged"]')) ?? '';

@@ -11,7 +11,7 @@ const fmt = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) <
 /** W1 between the clouds against t/tau, with the exact curve for Gaussian data. */
 export async function renderNdCharts(r: SpeedAccuracyNdResult, exact: GaussianExact | null, els: { w1: HTMLElement; speeds: HTMLElement }): Promise<void> {
   const tau = r.tau;
-  const w1Series: LineSeries[] = [{ name: 'W₁, particle estimate', x: r.curves.t.map((t) => t / tau), y: r.curves.w1 }];
+  const w1Series: LineSeries[] = [{ name: `W₁, ${r.estimator} estimate`, x: r.curves.t.map((t) => t / tau), y: r.curves.w1 }];
   if (exact) {
     const xs = Array.from({ length: 101 }, (_, i) => i / 100);
     w1Series.push({ name: 'W₁, exact (Gaussian data)', x: xs, y: xs.map((f) => exact.w1At(f * tau)), dash: true });

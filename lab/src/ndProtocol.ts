@@ -5,26 +5,29 @@
  */
 import type { SpeedAccuracyNdResult } from '../../src/index.ts';
 
-/** The quantities that get an error estimate. */
+/** The quantities shown in the table, each with its error. */
 export const ND_KEYS = ['eta', 'c1', 'c2', 'd0', 'wD', 'housekeeping', 'w1Start', 'w1End'] as const;
 export type NdKey = (typeof ND_KEYS)[number];
 
-/**
- * Page -> worker: run one experiment. The page asks for the error replicates (other engine seeds) as
- * ordinary runs in other workers, in parallel.
- */
+/** Page -> worker: run one experiment. */
 export interface NdRequest {
   id: number;
   config: unknown;
 }
 
-/** Per-quantity estimator errors and how they were obtained. */
+/**
+ * The library's estimated error of each shown number (`SpeedAccuracyNdResult.errors`, relative) as the
+ * page shows it: absolute and relative, and whether the library flags it (> 1 %).
+ */
 export interface NdErrors {
+  /** Absolute error (relative error x |value|; housekeeping 0: x wD, as the library scales it). */
   values: Partial<Record<NdKey, number>>;
-  /** Human-readable method, e.g. "sd over 3 particle seeds". */
+  /** The library's relative error, as it reports it. */
+  relative: Partial<Record<NdKey, number>>;
+  /** The shown quantities the library flags (estimated error > 1 %), in table order. */
+  flagged: NdKey[];
+  /** Human-readable method, e.g. "quadrature at two node grids (48 and 36 per axis)". */
   method: string;
-  /** The replicate values (seed -> quantity), when the errors come from replicates. */
-  replicates?: Partial<Record<NdKey, number>>[];
 }
 
 /** Worker -> page. `ms` is the worker's own wall time (performance.now()). */

@@ -1,9 +1,9 @@
 /**
  * Compute worker of the 2-D tab: parses the config with the library's n-D parser and runs
  * runSpeedAccuracyNd with the config's settings (the same calls as `thermodiff speed-accuracy`),
- * posting progress at most every 100 ms, then the result with the library's own errors if it reports
- * them. A superseded run is stopped by terminating the worker. The page runs the error replicates
- * (other engine seeds) in more instances of this worker.
+ * posting progress at most every 100 ms (and every change of stage), then the result with the
+ * library's own error of each number (ndErrors.ts). A superseded or stopped run is ended by
+ * terminating the worker (synchronous work cannot be interrupted otherwise).
  */
 import { InputError, parseSpeedAccuracyNdConfig, runSpeedAccuracyNd, type SpeedAccuracyNdResult } from '../../src/index.ts';
 import { libraryErrors } from './ndErrors.ts';
@@ -17,10 +17,12 @@ const scope = self as unknown as WorkerScope;
 
 function runOne(id: number, config: unknown): SpeedAccuracyNdResult {
   let last = 0;
+  let lastLabel = '';
   return runSpeedAccuracyNd(parseSpeedAccuracyNdConfig(config), (done, total, label) => {
     const now = performance.now();
-    if (now - last >= 100 || done === total) {
+    if (now - last >= 100 || done === total || label !== lastLabel) {
       last = now;
+      lastLabel = label;
       scope.postMessage({ id, kind: 'progress', done, total, label });
     }
   });

@@ -356,16 +356,16 @@ describe('browser lab (chromium)', { skip: haveChromium ? false : 'no chromium (
 // ---------------------------------------------------------------------------------------------
 // The 2-D tab (nd.html)
 
-/** The tab's default config (lab/src/nd.ts): Swiss roll, Eq. 99 force at g = 3, paper's h, Tfin. */
+/**
+ * The tab's default config (lab/src/nd.ts): Swiss roll, Eq. 99 force at g = 3, paper's h, Tfin, and
+ * the library's default estimator in 2-D (quadrature) with its default sizes.
+ */
 const ND_DEFAULT = {
   data: { kind: 'swiss-roll', n: 500, noise: 0.1, seed: 1 },
   process: { kind: 'swiss-roll-force', h: 1.1, g: 3, Tfin: 0.5 },
   tau: 3,
   perturbation: { kind: 'normal', mean: [0, 0], std: 0.9 },
-  particles: 400,
-  steps: 60,
-  w1Times: 16,
-  seed: 1,
+  estimator: 'quadrature',
 };
 
 const ND_IDS = { eta: 'eta', c1: 'c1', c2: 'c2', d0: 'd0', wD: 'wd', housekeeping: 'housekeeping', w1Start: 'w1-start', w1End: 'w1-end' } as const;
@@ -391,9 +391,11 @@ async function ndNumbers(page: Page, suffix = ''): Promise<Record<NdKey, number>
 
 /**
  * Page vs Node library, same REL_TOL as the 1-D tab and for the same reason (engine Math last bits).
- * The n-D engine's particles go through RK4, exact OT and Monte Carlo sums; measured over 8 configs
- * (Swiss roll and Gaussian data, g = 0 to 6, 200 to 800 particles) the page's numbers differed from
- * Node's by <= 2.9e-15 relative, 47 of 64 bit-identical (docs/lab.md).
+ * Both n-D estimators push points through RK4 and compute W1 by exact OT (the optimal cost is unique,
+ * so a last-bit difference in the costs moves it by rounding only); measured over 8 particle configs
+ * the page's numbers differed from Node's by <= 2.9e-15 relative, and the quadrature runs of this test
+ * agree to the same order (docs/lab.md); the Richardson step amplifies W1 differences by at most
+ * 1 + 1/((48/36)^2 - 1) = 2.3 and eta, a squared difference of W1 values, by ~2 W1/deltaW1 < 10.
  */
 function assertSameAsNode(page: Record<NdKey, number>, ref: SpeedAccuracyNdResult, what: string): void {
   for (const k of Object.keys(ND_IDS) as NdKey[]) {
@@ -410,7 +412,7 @@ async function waitForNdRun(page: Page, prev: number): Promise<number> {
       return r !== null && r.dataset.state === 'done' && Number(r.dataset.run ?? 0) > n;
     },
     prev,
-    { timeout: 120_000 },
+    { timeout: 300_000 },
   );
   return Number(await page.getAttribute('#nd-results', 'data-run'));
 }
@@ -423,14 +425,33 @@ async function ndConfig(page: Page): Promise<Record<string, unknown>> {
   return JSON.parse((await page.textContent('[data-testid="nd-config-json"]')) ?? 'null');
 }
 
-/** Sample sd (n - 1) of the runs, as the page's error column states. */
-function sd(xs: number[]): number {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+/**
+ * The error column shows the library's stated errors of `ref` (the run the page's numbers equal):
+ * absolute (relative x |value|) in data-value, relative in data-relative, the text with both, and the
+ * library's flags (> 1 %) in the cell, the row and the "Flagged" line, as the CLI prints them.
+ */
+async function assertStatedErrors(page: Page, ref: SpeedAccuracyNdResult): Promise<void> {
+  const own = libraryErrors(ref);
+  assert.ok(own, 'the library reports errors for every n-D run');
+  for (const [k, id] of Object.entries(ND_IDS) as [NdKey, string][]) {
+    const want = own.values[k];
+    assert.ok(want !== undefined && Number.isFinite(want), `${k}: the library states a finite error`);
+    const got = await ndAttr(page, `nd-${id}-err`);
+    // the same relative error (REL_TOL, as the numbers) times the same value: 2 REL_TOL plus rounding
+    assert.ok(Math.abs(got - want) <= 2 * REL_TOL * Math.abs(want) + 1e-300, `${k} error: page ${got}, library ${want}`);
+    const rel = Number(await page.getAttribute(`[data-testid="nd-${id}-err"]`, 'data-relative'));
+    assert.ok(Math.abs(rel - ref.errors[k]) <= 2 * REL_TOL * ref.errors[k] + 1e-300, `${k} relative error: page ${rel}, library ${ref.errors[k]}`);
+    const text = (await page.textContent(`[data-testid="nd-${id}-err"]`)) ?? '';
+    assert.match(text, /^± \S+ \(\S+\s%\)/, `${k}: the error cell shows the absolute and relative error: ${text}`);
+    assert.equal(text.includes('FLAGGED > 1 %'), ref.flagged.includes(k), `${k}: flag shown iff the library flags it (${text})`);
+  }
+  const flaggedLine = (await page.textContent('[data-testid="nd-flagged"]')) ?? '';
+  const shownFlags = (Object.keys(ND_IDS) as NdKey[]).filter((k) => ref.flagged.includes(k));
+  assert.equal(flaggedLine, `Flagged (estimated error > 1 %): ${shownFlags.length ? shownFlags.map((k) => ND_IDS[k]).join(', ') : 'none'}.`);
 }
 
 describe('browser lab, 2-D tab (chromium)', { skip: haveChromium ? false : 'no chromium (THERMODIFF_SKIP_BROWSER=1)' }, () => {
-  it('Swiss roll: Node numbers, errors from the stated replicates, g slider from the keyboard cancels a running computation', async () => {
+  it("Swiss roll: quadrature by default, Node and CLI numbers with the library's stated errors and flags; the g slider cancels a running computation, Stop ends one", async () => {
     const { page, problems } = await open(1280, 800, false, 'nd.html');
     let run = await waitForNdRun(page, 0);
     assert.deepEqual(await ndConfig(page), ND_DEFAULT, 'the default run is the documented Swiss-roll config');
@@ -445,32 +466,9 @@ describe('browser lab, 2-D tab (chromium)', { skip: haveChromium ? false : 'no c
     assert.match((await page.textContent('[data-testid="nd-chain"]')) ?? '', /η ≤ c₁ ≤ w_D holds/);
 
     await waitForNdErrors(page);
-    const errs: Record<string, number> = {};
-    const own = libraryErrors(ref);
-    if (own) {
-      // the library reports its own errors (issue 11): the page shows exactly those
-      assert.match((await page.textContent('#nd-err-head')) ?? '', /the library's error estimate/);
-      for (const [k, id] of Object.entries(ND_IDS) as [NdKey, string][]) {
-        const want = own.values[k];
-        if (want === undefined) continue;
-        errs[k] = await ndAttr(page, `nd-${id}-err`);
-        assert.ok(Math.abs(errs[k] - want) <= REL_TOL * Math.abs(want), `${k} error: page ${errs[k]}, library ${want}`);
-      }
-    } else {
-      // the error column: sd over the main seed and seeds 2, 3 (the same runs in Node); D0: gap to the Monte Carlo check
-      const reps = [ref, nodeNd({ ...ND_DEFAULT, seed: 2 }), nodeNd({ ...ND_DEFAULT, seed: 3 })];
-      for (const [k, id] of Object.entries(ND_IDS) as [NdKey, string][]) {
-        errs[k] = await ndAttr(page, `nd-${id}-err`);
-        const want = k === 'd0' ? Math.abs(ref.d0 - ref.d0MonteCarlo.value) : sd(reps.map((r) => r[k]));
-        // each value agrees to 1e-12 of its size and the sd moves by at most ~1.2x a value's change:
-        // 1e-11 of the values' size; a different formula (n instead of n - 1, another seed) is off by > 10 %
-        const scale = Math.max(...reps.map((r) => Math.abs(r[k])));
-        assert.ok(Math.abs(errs[k] - want) <= 1e-11 * scale, `${k} error: page ${errs[k]}, Node ${want}`);
-      }
-      assert.ok(errs.eta > 0 && errs.c1 > 0 && errs.w1Start > 0, 'particle-based quantities have a non-zero spread');
-      assert.match((await page.textContent('#nd-err-head')) ?? '', /sd over 3 particle seeds/);
-      assert.equal(await page.textContent('[data-testid="nd-housekeeping-err"]'), 'seed-independent');
-    }
+    assert.equal(ref.estimator, 'quadrature');
+    assert.match((await page.textContent('#nd-err-head')) ?? '', /stated error \(quadrature on 48 and 36 nodes per axis\)/);
+    await assertStatedErrors(page, ref);
     if (updateDocs) await page.screenshot({ path: join(repo, 'docs', 'lab-2d.png') });
     await page.screenshot({ path: join(outDir, 'lab-2d-1280x800.png') });
     await page.screenshot({ path: join(outDir, 'lab-2d-1280x800-full.png'), fullPage: true });
@@ -500,16 +498,29 @@ describe('browser lab, 2-D tab (chromium)', { skip: haveChromium ? false : 'no c
     const g0 = await ndConfig(page);
     assert.deepEqual(g0, { ...ND_DEFAULT, process: { ...ND_DEFAULT.process, g: 0 } });
     const n0 = await ndNumbers(page);
-    assertSameAsNode(n0, nodeNd(g0), 'g = 0');
+    const ref0 = nodeNd(g0);
+    assertSameAsNode(n0, ref0, 'g = 0');
+    await assertStatedErrors(page, ref0);
     // g = 0 is a gradient force: no housekeeping part, and the chain closes with c2 = wD
     assert.equal(n0.housekeeping, 0);
     assert.equal(n0.c2, n0.wD);
     assert.match((await page.textContent('[data-testid="nd-chain"]')) ?? '', /η ≤ c₁ ≤ c₂ = w_D holds/);
+
+    // Stop (keyboard) during a run: the worker is terminated, nothing new reaches the page
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.getElementById('nd-results')?.dataset.state === 'running');
+    await page.focus('[data-testid="nd-stop"]');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.getAttribute('#nd-results', 'data-state'), 'stopped');
+    assert.match((await page.textContent('[data-testid="nd-status"]')) ?? '', /^Stopped/);
+    assert.equal(await page.getAttribute('[data-testid="nd-stop"]', 'disabled'), '', 'Stop is disabled when nothing runs');
+    assert.equal(await page.getAttribute('[data-testid="nd-wd"]', 'data-value'), String(n0.wD), 'the g = 0 numbers stay');
+    assert.equal(Number(await page.getAttribute('#nd-results', 'data-run')), run);
     assert.deepEqual(problems, []);
     await page.context().close();
   });
 
-  it('Gaussian data: closed forms beside the estimates; a change during the first run replaces it; bad input is refused', async () => {
+  it('Gaussian data: the quadrature numbers match the closed forms within their stated errors; particles selectable; a change during the first run replaces it; bad input is refused', async () => {
     const { page, problems } = await open(1280, 800, false, 'nd.html');
     // switch the case with the keyboard while the first (Swiss-roll) run is computing
     await page.waitForFunction(() => document.getElementById('nd-results')?.dataset.state === 'running');
@@ -530,12 +541,26 @@ describe('browser lab, 2-D tab (chromium)', { skip: haveChromium ? false : 'no c
       const dev = await ndAttr(page, `nd-${ND_IDS[k]}-dev`);
       assert.ok(Math.abs(dev - (nums[k] / exact[k] - 1)) <= 1e-15, `deviation ${k}`);
     }
-    // D0 is a converged grid quadrature: the estimate equals the closed form (observed 1e-13)
-    assert.ok(Math.abs(nums.d0 / exact.d0 - 1) <= 1e-9, `D0 estimate ${nums.d0} vs exact ${exact.d0}`);
-    // the page shows the bias that the particle estimator has at this size (previously measured
-    // eta +23 %): any deviation above 5 % is flagged in the row
-    assert.ok((await page.locator('#nd-numbers tr.biased').count()) >= 1);
     await waitForNdErrors(page);
+    await assertStatedErrors(page, ref);
+    // Against the closed forms, two tolerances per number (docs/multid.md, "Accuracy against closed forms"):
+    // - the library's contract for its stated error e (an estimate, not a bound; its closed-form tests
+    //   require the same): |true error| <= 3 e + 5e-4;
+    // - the goal of the quadrature estimator (issue 11): 1 %. Measured here (s0 0.5, r 0.6, g 3):
+    //   |true error| <= 0.11 % (c1), stated errors 0.02-0.48 %; the particle estimator at 400
+    //   particles was off by 5-24 %, so a page that ran it (or mis-scaled a number) fails.
+    // D0 is the trapezoid rule on the node box (6 std): off by 3.5e-8 (the tail mass outside the box),
+    // inside 3 e + 5e-4 like the others.
+    for (const k of Object.keys(ND_IDS) as NdKey[]) {
+      if (want[k] === 0) continue;
+      const trueErr = Math.abs(nums[k] / exact[k] - 1);
+      const stated = ref.errors[k];
+      assert.ok(trueErr <= 3 * stated + 5e-4, `${k}: true error ${trueErr} vs stated ${stated}`);
+      assert.ok(trueErr <= 0.01, `${k}: true error ${trueErr} above 1 %`);
+    }
+    assert.deepEqual(ref.flagged, [], 'nothing is flagged on the Gaussian case at the default sizes');
+    assert.equal(await page.locator('#nd-numbers tr.beyond-error').count(), 0, 'no row marked beyond its stated error');
+    assert.equal(await page.locator('#nd-numbers tr.flagged').count(), 0);
     await page.screenshot({ path: join(outDir, 'lab-2d-gaussian-full.png'), fullPage: true });
 
     // a start so wide that D0 is infinite: the library's message names the field, nothing is replaced
@@ -553,6 +578,17 @@ describe('browser lab, 2-D tab (chromium)', { skip: haveChromium ? false : 'no c
     run = await waitForNdRun(page, run);
     assert.equal(await page.getAttribute('[data-testid="nd-eta"]', 'data-value'), String(nums.eta), 'the same config gives the same numbers');
     assert.equal(await page.textContent('#nd-form-errors'), '');
+
+    // the particle estimator is still selectable: its own config and errors (a run with half the particles)
+    await page.selectOption('[data-testid="nd-estimator"]', 'particles');
+    run = await waitForNdRun(page, run);
+    const pcfg = await ndConfig(page);
+    assert.deepEqual(pcfg, { ...cfg, estimator: 'particles', particles: 400, steps: 60, w1Times: 16, seed: 1 });
+    const pref = nodeNd(pcfg);
+    assert.equal(pref.estimator, 'particles');
+    assertSameAsNode(await ndNumbers(page), pref, 'Gaussian, particles');
+    assert.match((await page.textContent('#nd-err-head')) ?? '', /400 vs 200 particles/);
+    await assertStatedErrors(page, pref);
     assert.deepEqual(problems, []);
     await page.context().close();
   });

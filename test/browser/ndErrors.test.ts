@@ -1,35 +1,45 @@
 /**
- * The 2-D tab's error adapter (lab/src/ndErrors.ts): the library's own errors when a result carries
- * them, else the sample standard deviation over replicate runs (hand-computed values below).
+ * The 2-D tab's error adapter (lab/src/ndErrors.ts): the library's relative errors shown as absolute
+ * and relative values, with the library's flags (hand-computed values below).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { libraryErrors, replicateErrors } from '../../lab/src/ndErrors.ts';
+import { libraryErrors } from '../../lab/src/ndErrors.ts';
 import type { SpeedAccuracyNdResult } from '../../src/index.ts';
 
-const base = { eta: 1, c1: 2, c2: 3, d0: 0.5, wD: 4, housekeeping: 1, w1Start: 0.2, w1End: 0.3, d0MonteCarlo: { value: 0.52, stderr: 0.01 } };
+const base = { eta: 0.5, c1: 2, c2: 3, d0: 0.25, wD: 4, housekeeping: 1, w1Start: 0.2, w1End: -0.3, estimator: 'quadrature', settings: { cells: 48, coarseCells: 36 }, flagged: [] };
 const result = (extra: Record<string, unknown> = {}) => ({ ...base, ...extra }) as unknown as SpeedAccuracyNdResult;
 
 describe('ndErrors', () => {
-  it('uses no library errors when the result has none', () => {
+  it('returns null when the result carries no errors (missing or empty)', () => {
     assert.equal(libraryErrors(result()), null);
+    assert.equal(libraryErrors(result({ errors: {} })), null);
   });
 
-  it("takes the library's errors (numbers or {value}) as magnitudes and ignores unknown or non-finite ones", () => {
-    const e = libraryErrors(result({ errors: { eta: -0.1, c1: { value: 0.2 }, c2: Number.NaN, other: 5 } }));
+  it('absolute error = relative x |value|; unknown keys and NaN are ignored; Infinity stays unknown', () => {
+    const e = libraryErrors(result({ errors: { eta: 0.01, w1End: 0.5, c2: Number.NaN, c1: Infinity, deltaW1: 0.3, other: 5 } }));
     assert.ok(e);
-    assert.deepEqual(e.values, { eta: 0.1, c1: 0.2 });
-    assert.equal(e.method, "the library's error estimate");
+    // 0.01 x 0.5 and 0.5 x |-0.3|: one binary rounding each (<= 1 ulp of the product)
+    assert.ok(Math.abs((e.values.eta ?? 0) - 0.005) <= 1e-18);
+    assert.ok(Math.abs((e.values.w1End ?? 0) - 0.15) <= 1e-16);
+    assert.equal(e.values.c1, Infinity);
+    assert.deepEqual(Object.keys(e.values).sort(), ['c1', 'eta', 'w1End']);
+    assert.deepEqual(e.relative, { eta: 0.01, w1End: 0.5, c1: Infinity });
+    assert.equal(e.method, 'quadrature on 48 and 36 nodes per axis');
   });
 
-  it('replicates: sample sd (n - 1) per quantity, D0 as the gap to the Monte Carlo estimate', () => {
-    const runs = [1, 2, 4].map((eta) => ({ eta, c1: 2, c2: 3, d0: 0.5, wD: 4 + eta, housekeeping: 1, w1Start: 0.2, w1End: 0.3 }));
-    const e = replicateErrors(result(), runs);
-    // eta: mean 7/3, squared deviations 16/9 + 1/9 + 25/9 = 42/9, / (3 - 1) = 7/3 -> sd sqrt(7/3); exact up to rounding
-    assert.ok(Math.abs((e.values.eta ?? 0) - Math.sqrt(7 / 3)) <= 1e-15);
-    assert.ok(Math.abs((e.values.wD ?? 0) - Math.sqrt(7 / 3)) <= 1e-15);
-    assert.equal(e.values.c1, 0);
-    assert.ok(Math.abs((e.values.d0 ?? 0) - 0.02) <= 1e-15);
-    assert.equal(e.method, 'sd over 3 particle seeds');
+  it('housekeeping 0 (gradient force) is scaled by wD, as the library scales it', () => {
+    const e = libraryErrors(result({ housekeeping: 0, errors: { housekeeping: 0.25 } }));
+    assert.equal(e?.values.housekeeping, 1); // 0.25 x wD = 4: exact in binary
+  });
+
+  it("keeps the library's flags of the shown numbers, in table order (deltaW1 is not a row)", () => {
+    const e = libraryErrors(result({ errors: { eta: 0.02, c1: 0.03, deltaW1: 0.02 }, flagged: ['deltaW1', 'c1', 'eta'] }));
+    assert.deepEqual(e?.flagged, ['eta', 'c1']);
+  });
+
+  it('names the particle comparison for the particle estimator', () => {
+    const e = libraryErrors(result({ estimator: 'particles', settings: { nParticles: 400 }, errors: { eta: 0.1 } }));
+    assert.equal(e?.method, '400 vs 200 particles');
   });
 });

@@ -289,28 +289,32 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
   }
   // the scaling path leaves zero-weight rows and columns out: give them c-transform potentials
   if (scaling) cTransformZeroWeights(f, g, logA, logB, row, eps);
-  // final errors, cost and plan recomputed exactly from the returned (f, g)
-  let linear = 0;
-  let rowErr = 0;
-  const colTot = new Float64Array(m);
+  // final errors, cost and plan: from the scaling path's kernel when it finished the last stage,
+  // else recomputed from the returned (f, g)
   const P = wantPlan ? new Float64Array(n * m) : null;
-  for (let i = 0; i < n; i++) {
-    const c = row(i);
-    let rs = 0;
-    if (logA[i] !== -Infinity) {
-      for (let j = 0; j < m; j++) {
-        const lp = logA[i] + logB[j] + (f[i] + g[j] - c[j]) / eps;
-        const p = lp > -Infinity ? Math.exp(lp) : 0;
-        rs += p;
-        colTot[j] += p;
-        linear += p * c[j];
-        if (P) P[i * m + j] = p * total;
+  const ev = scaling && !logDomain ? scaling.evaluate(eps, P, total) : null;
+  let linear = ev ? ev.linear : 0;
+  let rowErr = ev ? ev.rowErr : 0;
+  let colErr = ev ? ev.colErr : 0;
+  if (!ev) {
+    const colTot = new Float64Array(m);
+    for (let i = 0; i < n; i++) {
+      const c = row(i);
+      let rs = 0;
+      if (logA[i] !== -Infinity) {
+        for (let j = 0; j < m; j++) {
+          const lp = logA[i] + logB[j] + (f[i] + g[j] - c[j]) / eps;
+          const p = lp > -Infinity ? Math.exp(lp) : 0;
+          rs += p;
+          colTot[j] += p;
+          linear += p * c[j];
+          if (P) P[i * m + j] = p * total;
+        }
       }
+      rowErr += Math.abs(rs - Math.exp(logA[i]));
     }
-    rowErr += Math.abs(rs - Math.exp(logA[i]));
+    for (let j = 0; j < m; j++) colErr += Math.abs(colTot[j] - Math.exp(logB[j]));
   }
-  let colErr = 0;
-  for (let j = 0; j < m; j++) colErr += Math.abs(colTot[j] - Math.exp(logB[j]));
   const marginalError = (rowErr + colErr) * total;
   converged = converged && marginalError <= 2 * tol * Math.max(1, total);
   let dual = 0;

@@ -80,6 +80,8 @@ export class ScalingSinkhorn {
   private readonly J: Int32Array;
   private readonly n2: number;
   private readonly m2: number;
+  /** Number of columns including zero weights. */
+  private readonly mAll: number;
   private readonly a: Float64Array;
   private readonly b: Float64Array;
   private readonly logA: Float64Array;
@@ -116,6 +118,7 @@ export class ScalingSinkhorn {
     this.J = pos(wb);
     this.n2 = this.I.length;
     this.m2 = this.J.length;
+    this.mAll = wb.length;
     this.a = Float64Array.from(this.I, (i) => wa[i]);
     this.b = Float64Array.from(this.J, (j) => wb[j]);
     this.logA = this.a.map(Math.log);
@@ -246,6 +249,45 @@ export class ScalingSinkhorn {
       K[k * m2 + l] = x < FLUSH ? 0 : x > OVER ? Number.POSITIVE_INFINITY : kernelExp(x);
     }
     return ok;
+  }
+
+  /**
+   * The plan a_i u_i K_ij v_j b_j of the last completed stage, if it ran at eps (null otherwise):
+   * its linear cost and L1 row / column errors (normalised weights), and the dense n x m plan
+   * (times `total`) written into P when given. Same values as exp((f_i + g_j - c_ij) / eps) a_i b_j
+   * from the returned potentials up to rounding (K carries |x| ulp from its exponent x, as that
+   * exponential would), with n m multiply-adds instead of n m exponentials.
+   */
+  evaluate(eps: number, P: Float64Array | null, total: number): { linear: number; rowErr: number; colErr: number } | null {
+    if (this.kept !== eps) return null;
+    const { I, J, n2, m2, a, b, u, v, K } = this;
+    const m = this.mAll;
+    const bv = Float64Array.from(v, (x, l) => x * b[l]);
+    const colTot = new Float64Array(m2);
+    let linear = 0;
+    let rowErr = 0;
+    for (let k = 0; k < n2; k++) {
+      const c = this.crow(k);
+      const au = a[k] * u[k];
+      const base = k * m2;
+      let rs = 0;
+      let lin = 0;
+      for (let l = 0; l < m2; l++) {
+        const p = au * K[base + l] * bv[l];
+        rs += p;
+        colTot[l] += p;
+        lin += p * c[l];
+      }
+      linear += lin;
+      rowErr += Math.abs(rs - a[k]);
+      if (P) {
+        const pb = I[k] * m;
+        for (let l = 0; l < m2; l++) P[pb + J[l]] = au * K[base + l] * bv[l] * total;
+      }
+    }
+    let colErr = 0;
+    for (let l = 0; l < m2; l++) colErr += Math.abs(colTot[l] - b[l]);
+    return { linear, rowErr, colErr };
   }
 
   /**

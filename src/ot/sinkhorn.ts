@@ -6,7 +6,7 @@
  *   f_i = -eps log sum_j b_j exp((g_j - c_ij) / eps),   g_j = -eps log sum_i a_i exp((f_i - c_ij) / eps).
  * Two implementations of the same iteration:
  * - absorption-stabilised scaling (`sinkhornScaling.ts`), used when the positive-weight kernel has
- *   at most 2.5e7 entries: multiply-adds against a stored kernel, exponentials only on rebuilds;
+ *   at most 2^27 entries (1 GiB): multiply-adds against a stored kernel, exponentials only on rebuilds;
  * - log domain (here), for bigger problems and as the tested reference ({@link sinkhornLogDomain}):
  *   every sum is a max-shifted log-sum-exp, so no under/overflow for any eps > 0; zero weights drop
  *   out of the sums (log 0 = -inf terms are skipped), so nothing is ever NaN.
@@ -64,7 +64,7 @@ export interface SinkhornResult {
 
 /**
  * Sinkhorn between weighted clouds (or a cost matrix): absorption-stabilised scaling iterations
- * when the positive-weight kernel has at most 2.5e7 entries, log-domain iterations otherwise.
+ * when the positive-weight kernel has at most 2^27 entries (1 GiB), log-domain iterations otherwise.
  * @param a, b weights (null = uniform); totals must agree (both are normalised to mass 1).
  * @throws InputError for eps <= 0, NaN, negative weights, unequal totals, mismatched dimensions.
  */

@@ -4,14 +4,17 @@
  *   min_P <C, P> + eps KL(P | a b^T)  s.t.  P 1 = a, P^T 1 = b,
  * solved through potentials (f, g) with P_ij = a_i b_j exp((f_i + g_j - c_ij) / eps):
  *   f_i = -eps log sum_j b_j exp((g_j - c_ij) / eps),   g_j = -eps log sum_i a_i exp((f_i - c_ij) / eps).
- * Two implementations of the same iteration:
+ * Three implementations of the same iteration (safeguarded over-relaxation, `overRelaxation.ts`):
  * - absorption-stabilised scaling (`sinkhornScaling.ts`), used when the positive-weight kernel has
  *   at most 2^27 entries (1 GiB): multiply-adds against a stored kernel, exponentials only on rebuilds;
- * - log domain (here), for bigger problems and as the tested reference ({@link sinkhornLogDomain}):
- *   every sum is a max-shifted log-sum-exp, so no under/overflow for any eps > 0; zero weights drop
- *   out of the sums (log 0 = -inf terms are skipped), so nothing is ever NaN.
- * Epsilon scaling: eps runs geometrically from max(c) down to the target, warm-starting the
- * potentials, which cuts the iteration count at small eps.
+ * - blocked (`sinkhornBlocked.ts`), above that: the kernel recomputed per block of rows, one
+ *   exponential per entry and iteration, both half-steps fused;
+ * - log domain (here), the tested reference ({@link sinkhornLogDomain}) and the fallback when a
+ *   kernel entry would overflow: every sum is a max-shifted log-sum-exp, so no under/overflow for
+ *   any eps > 0; zero weights drop out of the sums (log 0 = -inf terms are skipped), so nothing is
+ *   ever NaN.
+ * Epsilon scaling: eps runs geometrically (factor 4) from eps 4^K >= max(c) down to the target,
+ * warm-starting the potentials, which cuts the iteration count at small eps.
  */
 import { InputError } from '../core/errors.ts';
 import { logSumExp } from '../core/special.ts';
@@ -19,7 +22,8 @@ import { rescaleCost, scaleBack } from './rescale.ts';
 import { type CostSpec, costRow, costShape, validateCost } from './costSpec.ts';
 import { checkBalanced, checkWeights } from './emd.ts';
 import { OmegaSchedule, omegaProblem, relaxedRatio } from './overRelaxation.ts';
-import { ScalingSinkhorn } from './sinkhornScaling.ts';
+import { BlockedSinkhorn } from './sinkhornBlocked.ts';
+import { powerErrorBound, ScalingSinkhorn } from './sinkhornScaling.ts';
 
 /** Options of {@link sinkhorn}. */
 export interface SinkhornOptions {
@@ -64,12 +68,13 @@ export interface SinkhornResult {
 
 /**
  * Sinkhorn between weighted clouds (or a cost matrix): absorption-stabilised scaling iterations
- * when the positive-weight kernel has at most 2^27 entries (1 GiB), log-domain iterations otherwise.
+ * when the positive-weight kernel has at most 2^27 entries (1 GiB), blocked iterations (kernel
+ * recomputed per block) otherwise.
  * @param a, b weights (null = uniform); totals must agree (both are normalised to mass 1).
  * @throws InputError for eps <= 0, NaN, negative weights, unequal totals, mismatched dimensions.
  */
 export function sinkhorn(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions): SinkhornResult {
-  return solve(a, b, cost, opts, false);
+  return solve(a, b, cost, opts, 'auto');
 }
 
 /**
@@ -78,10 +83,22 @@ export function sinkhorn(a: Float64Array | null, b: Float64Array | null, cost: C
  * @internal not exported from the package index.
  */
 export function sinkhornLogDomain(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions): SinkhornResult {
-  return solve(a, b, cost, opts, true);
+  return solve(a, b, cost, opts, 'log');
 }
 
-function solve(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, logOnly: boolean): SinkhornResult {
+/**
+ * The blocked path (kernel recomputed per block of rows, `sinkhornBlocked.ts`) at any size; what
+ * {@link sinkhorn} uses above 2^27 kernel entries. Same options, result and errors.
+ * @internal not exported from the package index.
+ */
+export function sinkhornBlocked(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions): SinkhornResult {
+  return solve(a, b, cost, opts, 'blocked');
+}
+
+/** Which implementation runs: auto (scaling if the kernel fits, else blocked), log domain only, blocked only. */
+type Path = 'auto' | 'log' | 'blocked';
+
+function solve(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, logOnly: Path): SinkhornResult {
   validateCost(cost);
   const eps = opts.epsilon;
   if (!Number.isFinite(eps) || !(eps > 0)) throw new InputError(`expected epsilon > 0, got ${eps}`, 'sinkhorn');
@@ -107,7 +124,7 @@ function solve(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, o
   return solveScaled(a, b, cost, opts, logOnly);
 }
 
-function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, logOnly: boolean): SinkhornResult {
+function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, path: Path): SinkhornResult {
   const { n, m } = costShape(cost);
   const eps = opts.epsilon;
   const wa = checkWeights(a, n, 'weights a');
@@ -128,7 +145,8 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
   let omega = schedule.omega;
   const wantPlan = opts.plan ?? n * m <= 2.5e7;
 
-  const fast = !logOnly && ScalingSinkhorn.fits(wa, wb);
+  const fast = path === 'auto' && ScalingSinkhorn.fits(wa, wb);
+  const blocked = path === 'blocked' || (path === 'auto' && !fast);
 
   // cost rows: a matrix is used in place; cloud costs are cached for the log-domain path when
   // small enough (the scaling path reads them only when it rebuilds its kernel) and recomputed otherwise
@@ -236,22 +254,23 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
   };
 
   // epsilon schedule
+  // eps factor^k for k = K..0, eps factor^K >= max c (with the default factor 4 the ratios are
+  // exact, so the scaling path builds each kernel after the first from the previous one)
   const stages: number[] = [];
   if (opts.epsilonScaling !== false && cmax > eps) {
-    for (let e = cmax; e > eps; e /= factor) stages.push(e);
+    let top = eps;
+    while (top < cmax) top *= factor;
+    for (let e = top; e > eps * (1 + 1e-12); e /= factor) stages.push(e);
   }
   stages.push(eps);
+  // the last kernel too may be a 4th power when its error bound is far below tol (its effect on
+  // the marginal error is at most twice that bound)
+  const powerLast = powerErrorBound(stages.length - 1) <= 1e-3 * tol;
   let iterations = 0;
   let err = Infinity;
   let converged = false;
-  const scaling = fast
-    ? new ScalingSinkhorn(
-        cost,
-        wa.map((w) => w / total),
-        wb.map((w) => w / sb),
-        row,
-      )
-    : null;
+  const [wn, wm] = [wa.map((w) => w / total), wb.map((w) => w / sb)];
+  const scaling = fast ? new ScalingSinkhorn(cost, wn, wm, row) : blocked ? new BlockedSinkhorn(cost, wn, wm, row) : null;
   let logDomain = !scaling;
   for (let s = 0; s < stages.length; s++) {
     const e = stages[s];
@@ -260,7 +279,7 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
     const stopTol = last ? tol : Math.max(tol, 1e-3);
     let done = 0;
     if (scaling && !logDomain) {
-      const r = scaling.stage(f, g, e, cap, stopTol, last, schedule);
+      const r = scaling.stage(f, g, e, cap, stopTol, last && !powerLast, schedule);
       done = r.iterations;
       iterations += r.iterations;
       err = r.err;
@@ -292,7 +311,7 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
   // final errors, cost and plan: from the scaling path's kernel when it finished the last stage,
   // else recomputed from the returned (f, g)
   const P = wantPlan ? new Float64Array(n * m) : null;
-  const ev = scaling && !logDomain ? scaling.evaluate(eps, P, total) : null;
+  const ev = scaling instanceof ScalingSinkhorn && !logDomain ? scaling.evaluate(eps, P, total) : null;
   let linear = ev ? ev.linear : 0;
   let rowErr = ev ? ev.rowErr : 0;
   let colErr = ev ? ev.colErr : 0;

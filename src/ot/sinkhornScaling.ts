@@ -36,16 +36,16 @@ export const MAX_KERNEL_ENTRIES = 2 ** 27;
  */
 const TAU = 1e50;
 /** A row/column sum outside [LO, HI] is recomputed in the log domain. */
-const LO = 1e-100;
-const HI = 1e100;
+export const LO = 1e-100;
+export const HI = 1e100;
 /**
  * Kernel exponents below this are stored as 0 (exp(-650) = 5e-283): avoids subnormal arithmetic;
  * such an entry is < 1e-180 relative to any sum in [LO, HI] even after scaling by TAU^2.
  */
-const FLUSH = -650;
+export const FLUSH = -650;
 const EXP_FLUSH = Math.exp(FLUSH);
 /** A kernel exponent above this means K would overflow: give up (the caller continues in the log domain). */
-const OVER = 700;
+export const OVER = 700;
 const EXP_OVER = Math.exp(OVER);
 
 // exp for kernel entries, x in [FLUSH, OVER]: x = (32 e + j) ln2 / 32 + r with |r| <= ln2 / 64,
@@ -77,6 +77,14 @@ export interface StageResult {
   stopped: boolean;
   /** The kernel would overflow (extreme weights): (f, g) are valid, continue in the log domain. */
   failed: boolean;
+}
+
+/**
+ * Bound on the relative error of kernel entries after k successive 4th-power rebuilds from a kernel
+ * built by exponentials (see `powerRebuild`): 8 x 4^k x 2^-53.
+ */
+export function powerErrorBound(k: number): number {
+  return 8 * 4 ** k * 2 ** -53;
 }
 
 export class ScalingSinkhorn {
@@ -191,9 +199,12 @@ export class ScalingSinkhorn {
   /**
    * Kernel for the next epsilon stage, eps / 4, from the one left by the previous stage:
    * exp((f + g - c) / (eps / 4)) = (u_i K_ij v_j)^4, four multiplications per entry instead of an
-   * exponential. Relative error per entry: 4 x (that of K) + 4 ulp, so after the (at most three, in
-   * practice) intermediate stages built this way, a few hundred ulp, as for an exponential of an
-   * argument of that size; the last stage is always built by exponentials. u = v = 1 afterwards.
+   * exponential. Relative error per entry: delta' <= 4 delta + 10 u (u = 2^-53: two roundings in
+   * u K v, two in the squarings), so after k such stages from a kernel built by exponentials of
+   * arguments in [-1, 0] (delta_0 <= 4 u), delta_k <= 8 4^k u = 4^(k+1) x 2^-52 / 2: for the usual
+   * max(c) / eps = 200 (k = 4), 2.3e-13, like an exponential of an argument of that size (|x| ulp).
+   * The caller builds the last stage by exponentials unless {@link powerErrorBound} is far below its
+   * tolerance. u = v = 1 afterwards.
    */
   private powerRebuild(): boolean {
     this.rebuilds++;
@@ -299,10 +310,10 @@ export class ScalingSinkhorn {
    * updated in place on return), stopping once the L1 marginal error of an iterate (u, v) is below
    * `stopTol`; half-steps over-relaxed by the schedule's omega (see `overRelaxation.ts`; 1 = plain Sinkhorn).
    */
-  stage(f: Float64Array, g: Float64Array, e: number, cap: number, stopTol: number, last: boolean, schedule: OmegaSchedule): StageResult {
+  stage(f: Float64Array, g: Float64Array, e: number, cap: number, stopTol: number, exactKernel: boolean, schedule: OmegaSchedule): StageResult {
     const { I, J, n2, m2, a, b, fc, gc, u, v, K } = this;
     // K, u, v left by the previous stage at 4 e still describe (f, g) if nobody changed them
-    let reuse = !last && this.kept === 4 * e;
+    let reuse = !exactKernel && this.kept === 4 * e;
     for (let k = 0; k < n2 && reuse; k++) reuse = f[I[k]] === fc[k];
     for (let l = 0; l < m2 && reuse; l++) reuse = g[J[l]] === gc[l];
     this.kept = 0;
@@ -393,7 +404,7 @@ export class ScalingSinkhorn {
 }
 
 /** Rows per block of {@link sweepRows}. */
-const BLOCK = 8;
+export const BLOCK = 8;
 const SUMS = new Float64Array(BLOCK);
 
 /**
@@ -401,7 +412,7 @@ const SUMS = new Float64Array(BLOCK);
  * the current marginal ratio is u s = e^t, and the new scaling is (1 / s) e^{t'} with t' from
  * {@link relaxedRatio} (t' = (1 - omega) t, or 0 where the safeguard refuses).
  */
-function relaxedScaling(u: number, s: number, omega: number): number {
+export function relaxedScaling(u: number, s: number, omega: number): number {
   const inv = 1 / s;
   if (omega === 1) return inv;
   const tp = relaxedRatio(Math.log(u * s), omega);
@@ -416,7 +427,7 @@ function relaxedScaling(u: number, s: number, omega: number): number {
  * rowErr[0]). Returns the start of the first block it did not process (a row sum
  * outside [LO, HI], or fewer than eight rows left), or `to`; u and col are untouched for that block.
  */
-function sweepRows(
+export function sweepRows(
   K: Float64Array,
   bv: Float64Array,
   a: Float64Array,

@@ -17,6 +17,7 @@
  * warm-starting the potentials, which cuts the iteration count at small eps.
  */
 import { InputError } from '../core/errors.ts';
+import type { Points } from '../core/points.ts';
 import { logSumExp } from '../core/special.ts';
 import { rescaleCost, scaleBack } from './rescale.ts';
 import { type CostSpec, costRow, costShape, validateCost } from './costSpec.ts';
@@ -158,11 +159,17 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
       : cache
         ? cache.subarray(i * m, (i + 1) * m)
         : costRow(cost, i, rowBuf);
+  // max |c| starts the epsilon schedule: exact for a matrix or while filling the cache, else the
+  // bounding-box bound (>= max c; at most one more stage), which saves a pass over all n m costs
   let cmax = 0;
-  for (let i = 0; i < n; i++) {
-    const c = cost.kind === 'matrix' ? row(i) : costRow(cost, i, rowBuf);
-    for (let j = 0; j < m; j++) cmax = Math.max(cmax, Math.abs(c[j]));
-    if (cache) cache.set(c, i * m);
+  if (cost.kind === 'matrix' || cache) {
+    for (let i = 0; i < n; i++) {
+      const c = cost.kind === 'matrix' ? row(i) : costRow(cost, i, rowBuf);
+      for (let j = 0; j < m; j++) cmax = Math.max(cmax, Math.abs(c[j]));
+      if (cache) cache.set(c, i * m);
+    }
+  } else {
+    cmax = boxCostBound(cost.x, cost.y, cost.kind);
   }
 
   const f = new Float64Array(n);
@@ -349,6 +356,34 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
     converged,
     epsilon: eps,
   };
+}
+
+/**
+ * Upper bound on max_ij c(x_i, y_j) from the bounding boxes of the two clouds:
+ * sum_d max(max x_d - min y_d, max y_d - min x_d)^2 (its square root for the euclidean cost).
+ */
+function boxCostBound(x: Points, y: Points, kind: 'sqeuclidean' | 'euclidean'): number {
+  const d = x.dim;
+  let s = 0;
+  for (let k = 0; k < d; k++) {
+    let xlo = Infinity;
+    let xhi = -Infinity;
+    let ylo = Infinity;
+    let yhi = -Infinity;
+    for (let i = 0; i < x.n; i++) {
+      const v = x.data[i * d + k];
+      if (v < xlo) xlo = v;
+      if (v > xhi) xhi = v;
+    }
+    for (let j = 0; j < y.n; j++) {
+      const v = y.data[j * d + k];
+      if (v < ylo) ylo = v;
+      if (v > yhi) yhi = v;
+    }
+    const t = Math.max(xhi - ylo, yhi - xlo);
+    s += t * t;
+  }
+  return kind === 'sqeuclidean' ? s : Math.sqrt(s);
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
  * Absorption-stabilised Sinkhorn scaling (the "stabilised" scheme of Schmitzer 2019) used by
- * {@link sinkhorn} when the kernel fits in memory.
+ * {@link sinkhorn} when the kernel fits in memory (2^27 entries). Kernels of later epsilon stages
+ * are 4th powers of the previous one (`powerRebuild`); the final plan is read from the kernel
+ * (`evaluate`).
  *
  * With potentials (f, g) held fixed, the kernel K_ij = exp((f_i + g_j - c_ij) / eps) is built once
  * and the iteration runs on scaling vectors u, v in the ordinary domain:
  *   u_i = 1 / sum_j K_ij b_j v_j,   v_j = 1 / sum_i a_i u_i K_ij,
- * i.e. exactly the log-domain updates of f_i + eps log u_i and g_j + eps log v_j, but with
- * multiply-adds instead of exponentials. Both updates are fused into one pass over K (row i is
+ * (each over-relaxed with the safeguard of `overRelaxation.ts`), i.e. exactly the log-domain
+ * updates of f_i + eps log u_i and g_j + eps log v_j, but with multiply-adds instead of exponentials. Both updates are fused into one pass over K (row i is
  * used for u_i and then, still in cache, for the column sums). When u or v leave [1/TAU, TAU] they
  * are absorbed into (f, g) and K is rebuilt. A row (column) whose scaled sum leaves [LO, HI]
  * (all of K underflowed, e.g. at a cold start with tiny eps) gets an exact log-sum-exp update of
@@ -71,7 +73,7 @@ export function kernelExp(x: number): number {
 export interface StageResult {
   /** Iterations (fused u, v updates) done. */
   iterations: number;
-  /** Column L1 error of the row-exact plan before the last v update (as in the log-domain path). */
+  /** L1 marginal error (rows + columns) of the last iterate measured (after its u update), as in the log-domain path. */
   err: number;
   /** err fell below the stage tolerance. */
   stopped: boolean;

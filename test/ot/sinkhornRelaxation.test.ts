@@ -4,7 +4,7 @@ import { InputError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { type CostSpec, costMatrix } from '../../src/ot/costSpec.ts';
 import { MAX_OMEGA, relaxedRatio, THETA } from '../../src/ot/overRelaxation.ts';
-import { type SinkhornResult, sinkhorn, sinkhornLogDomain } from '../../src/ot/sinkhorn.ts';
+import { type SinkhornResult, sinkhorn, sinkhornBlocked, sinkhornLogDomain } from '../../src/ot/sinkhorn.ts';
 import { expectClose, TEST_SEED } from '../support/expectClose.ts';
 import { randomWeights, uniformCloud } from './otFixtures.ts';
 
@@ -62,7 +62,7 @@ test('safeguarded over-relaxation (omega = 1.9) from a cold start: the dual obje
     if (relaxedRatio(Math.log(s), 1.9) === 0) refused++;
   }
   assert.ok(refused > 0, 'the safeguard is not exercised by this start');
-  for (const solve of [sinkhorn, sinkhornLogDomain]) {
+  for (const solve of [sinkhorn, sinkhornBlocked, sinkhornLogDomain]) {
     let prev = -Infinity;
     for (let k = 1; k <= 40; k++) {
       const r = solve(a, b, cost, { epsilon: eps, tol: 1e-300, maxIter: k, epsilonScaling: false, overRelaxation: 1.9 });
@@ -88,7 +88,7 @@ test('over-relaxed Sinkhorn (adaptive and omega = 1.9) reaches the fixed point o
     const ref = sinkhornLogDomain(a, b, cost, { epsilon: eps, tol, maxIter: 100000, overRelaxation: 1 });
     assert.ok(ref.converged);
     for (const overRelaxation of ['auto', 1.9] as const) {
-      for (const solve of [sinkhorn, sinkhornLogDomain]) {
+      for (const solve of [sinkhorn, sinkhornBlocked, sinkhornLogDomain]) {
         const what = `eps ${eps}, ${overRelaxation}, ${solve.name}`;
         const r = solve(a, b, cost, { epsilon: eps, tol, maxIter: 100000, overRelaxation });
         assert.ok(r.converged, what);
@@ -112,11 +112,11 @@ test('over-relaxed Sinkhorn (adaptive and omega = 1.9) reaches the fixed point o
   }
 });
 
-test('over-relaxed Sinkhorn is deterministic: the same bits on repeated calls (both paths)', () => {
+test('over-relaxed Sinkhorn is deterministic: the same bits on repeated calls (all three paths)', () => {
   const rng = new Rng(TEST_SEED + 22);
   const x = uniformCloud(rng, 50, 2);
   const y = uniformCloud(rng, 50, 2);
-  for (const solve of [sinkhorn, sinkhornLogDomain]) {
+  for (const solve of [sinkhorn, sinkhornBlocked, sinkhornLogDomain]) {
     const o = { epsilon: 0.01, tol: 1e-9 };
     const p = solve(null, null, { kind: 'sqeuclidean', x, y }, o);
     const q = solve(null, null, { kind: 'sqeuclidean', x, y }, o);

@@ -4,27 +4,33 @@
  *   min_P <C, P> + eps KL(P | a b^T)  s.t.  P 1 = a, P^T 1 = b,
  * solved through potentials (f, g) with P_ij = a_i b_j exp((f_i + g_j - c_ij) / eps):
  *   f_i = -eps log sum_j b_j exp((g_j - c_ij) / eps),   g_j = -eps log sum_i a_i exp((f_i - c_ij) / eps).
- * Two implementations of the same iteration:
+ * Three implementations of the same iteration (safeguarded over-relaxation, `overRelaxation.ts`):
  * - absorption-stabilised scaling (`sinkhornScaling.ts`), used when the positive-weight kernel has
- *   at most 2.5e7 entries: multiply-adds against a stored kernel, exponentials only on rebuilds;
- * - log domain (here), for bigger problems and as the tested reference ({@link sinkhornLogDomain}):
- *   every sum is a max-shifted log-sum-exp, so no under/overflow for any eps > 0; zero weights drop
- *   out of the sums (log 0 = -inf terms are skipped), so nothing is ever NaN.
- * Epsilon scaling: eps runs geometrically from max(c) down to the target, warm-starting the
- * potentials, which cuts the iteration count at small eps.
+ *   at most 2^27 entries (1 GiB): multiply-adds against a stored kernel, exponentials only on rebuilds;
+ * - blocked (`sinkhornBlocked.ts`), above that: the kernel recomputed per block of rows, one
+ *   exponential per entry and iteration, both half-steps fused;
+ * - log domain (here), the tested reference ({@link sinkhornLogDomain}) and the fallback when a
+ *   kernel entry would overflow: every sum is a max-shifted log-sum-exp, so no under/overflow for
+ *   any eps > 0; zero weights drop out of the sums (log 0 = -inf terms are skipped), so nothing is
+ *   ever NaN.
+ * Epsilon scaling: eps runs geometrically (factor 4) from eps 4^K >= max(c) down to the target,
+ * warm-starting the potentials, which cuts the iteration count at small eps.
  */
 import { InputError } from '../core/errors.ts';
+import type { Points } from '../core/points.ts';
 import { logSumExp } from '../core/special.ts';
 import { rescaleCost, scaleBack } from './rescale.ts';
 import { type CostSpec, costRow, costShape, validateCost } from './costSpec.ts';
 import { checkBalanced, checkWeights } from './emd.ts';
-import { ScalingSinkhorn } from './sinkhornScaling.ts';
+import { OmegaSchedule, omegaProblem, relaxedRatio } from './overRelaxation.ts';
+import { BlockedSinkhorn } from './sinkhornBlocked.ts';
+import { powerErrorBound, ScalingSinkhorn } from './sinkhornScaling.ts';
 
 /** Options of {@link sinkhorn}. */
 export interface SinkhornOptions {
   /** Entropic regularisation eps > 0 (absolute, in cost units). */
   epsilon: number;
-  /** Stop when the L1 marginal error (columns of the row-exact plan) is below tol. Default 1e-9. */
+  /** Stop when the L1 marginal error (rows + columns) of an iterate is below tol; that iterate is returned. Default 1e-9. */
   tol?: number;
   /** Iteration cap at the final epsilon (default 10000). */
   maxIter?: number;
@@ -32,6 +38,14 @@ export interface SinkhornOptions {
   epsilonScaling?: boolean;
   /** Factor between scaling stages (default 4). */
   scalingFactor?: number;
+  /**
+   * Over-relaxation factor omega in [1, 1.9] of each half-step, f <- f + omega (f_Sinkhorn - f),
+   * with a per-coordinate safeguard that keeps the iteration convergent (`overRelaxation.ts`;
+   * Thibault et al. 2017, Lehmann et al. 2021). 1 = plain Sinkhorn. Default 'auto': per epsilon
+   * stage, omega rises from 1 towards the optimum estimated from the observed contraction
+   * (`OmegaSchedule`).
+   */
+  overRelaxation?: number | 'auto';
   /** Return the dense n x m plan (default true when n m <= 2.5e7). */
   plan?: boolean;
 }
@@ -55,12 +69,13 @@ export interface SinkhornResult {
 
 /**
  * Sinkhorn between weighted clouds (or a cost matrix): absorption-stabilised scaling iterations
- * when the positive-weight kernel has at most 2.5e7 entries, log-domain iterations otherwise.
+ * when the positive-weight kernel has at most 2^27 entries (1 GiB), blocked iterations (kernel
+ * recomputed per block) otherwise.
  * @param a, b weights (null = uniform); totals must agree (both are normalised to mass 1).
  * @throws InputError for eps <= 0, NaN, negative weights, unequal totals, mismatched dimensions.
  */
 export function sinkhorn(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions): SinkhornResult {
-  return solve(a, b, cost, opts, false);
+  return solve(a, b, cost, opts, 'auto');
 }
 
 /**
@@ -69,10 +84,22 @@ export function sinkhorn(a: Float64Array | null, b: Float64Array | null, cost: C
  * @internal not exported from the package index.
  */
 export function sinkhornLogDomain(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions): SinkhornResult {
-  return solve(a, b, cost, opts, true);
+  return solve(a, b, cost, opts, 'log');
 }
 
-function solve(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, logOnly: boolean): SinkhornResult {
+/**
+ * The blocked path (kernel recomputed per block of rows, `sinkhornBlocked.ts`) at any size; what
+ * {@link sinkhorn} uses above 2^27 kernel entries. Same options, result and errors.
+ * @internal not exported from the package index.
+ */
+export function sinkhornBlocked(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions): SinkhornResult {
+  return solve(a, b, cost, opts, 'blocked');
+}
+
+/** Which implementation runs: auto (scaling if the kernel fits, else blocked), log domain only, blocked only. */
+type Path = 'auto' | 'log' | 'blocked';
+
+function solve(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, logOnly: Path): SinkhornResult {
   validateCost(cost);
   const eps = opts.epsilon;
   if (!Number.isFinite(eps) || !(eps > 0)) throw new InputError(`expected epsilon > 0, got ${eps}`, 'sinkhorn');
@@ -98,7 +125,7 @@ function solve(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, o
   return solveScaled(a, b, cost, opts, logOnly);
 }
 
-function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, logOnly: boolean): SinkhornResult {
+function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostSpec, opts: SinkhornOptions, path: Path): SinkhornResult {
   const { n, m } = costShape(cost);
   const eps = opts.epsilon;
   const wa = checkWeights(a, n, 'weights a');
@@ -112,9 +139,15 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
   const maxIter = opts.maxIter ?? 10000;
   const factor = opts.scalingFactor ?? 4;
   if (!(factor > 1)) throw new InputError(`expected scalingFactor > 1, got ${factor}`, 'sinkhorn');
+  const relax = opts.overRelaxation ?? 'auto';
+  const bad = relax === 'auto' ? null : omegaProblem(relax);
+  if (bad) throw new InputError(bad, 'sinkhorn');
+  const schedule = new OmegaSchedule(relax === 'auto' ? null : relax);
+  let omega = schedule.omega;
   const wantPlan = opts.plan ?? n * m <= 2.5e7;
 
-  const fast = !logOnly && ScalingSinkhorn.fits(wa, wb);
+  const fast = path === 'auto' && ScalingSinkhorn.fits(wa, wb);
+  const blocked = path === 'blocked' || (path === 'auto' && !fast);
 
   // cost rows: a matrix is used in place; cloud costs are cached for the log-domain path when
   // small enough (the scaling path reads them only when it rebuilds its kernel) and recomputed otherwise
@@ -126,11 +159,17 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
       : cache
         ? cache.subarray(i * m, (i + 1) * m)
         : costRow(cost, i, rowBuf);
+  // max |c| starts the epsilon schedule: exact for a matrix or while filling the cache, else the
+  // bounding-box bound (>= max c; at most one more stage), which saves a pass over all n m costs
   let cmax = 0;
-  for (let i = 0; i < n; i++) {
-    const c = cost.kind === 'matrix' ? row(i) : costRow(cost, i, rowBuf);
-    for (let j = 0; j < m; j++) cmax = Math.max(cmax, Math.abs(c[j]));
-    if (cache) cache.set(c, i * m);
+  if (cost.kind === 'matrix' || cache) {
+    for (let i = 0; i < n; i++) {
+      const c = cost.kind === 'matrix' ? row(i) : costRow(cost, i, rowBuf);
+      for (let j = 0; j < m; j++) cmax = Math.max(cmax, Math.abs(c[j]));
+      if (cache) cache.set(c, i * m);
+    }
+  } else {
+    cmax = boxCostBound(cost.x, cost.y, cost.kind);
   }
 
   const f = new Float64Array(n);
@@ -139,34 +178,43 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
   const colSum = new Float64Array(m);
 
   const gb = new Float64Array(m); // log b_j + g_j / eps
+  const gNext = new Float64Array(m);
   const colShift = new Float64Array(m);
   // Each LSE is shifted by the previous potential (-f_i/eps, -g_j/eps), which is within a few
   // units of the true maximum once the iteration settles, so one exp per entry suffices; a sum
   // outside [1e-280, 1e280] (or not finite) is recomputed with the exact max shift.
-  const updateF = (e: number) => {
+  // The update is f* + eps t' with f* the Sinkhorn update and t' = relaxedRatio((f - f*) / eps);
+  // returns the row L1 error of the new plan (f, g), a_i |e^{t'} - 1| summed.
+  const updateF = (e: number): number => {
     const inv = 1 / e;
+    let err = 0;
     for (let j = 0; j < m; j++) gb[j] = logB[j] + g[j] * inv;
     for (let i = 0; i < n; i++) {
       const c = row(i);
       const shift = -f[i] * inv;
       let s = 0;
       for (let j = 0; j < m; j++) s += Math.exp(gb[j] - c[j] * inv - shift);
+      let fStar: number;
       if (s > 1e-280 && s < 1e280) {
-        f[i] = -e * (shift + Math.log(s));
-        continue;
+        fStar = -e * (shift + Math.log(s));
+      } else {
+        let mx = -Infinity;
+        for (let j = 0; j < m; j++) {
+          const t = gb[j] - c[j] * inv;
+          if (t > mx) mx = t;
+        }
+        s = 0;
+        for (let j = 0; j < m; j++) s += Math.exp(gb[j] - c[j] * inv - mx);
+        fStar = -e * (mx + Math.log(s));
       }
-      let mx = -Infinity;
-      for (let j = 0; j < m; j++) {
-        const t = gb[j] - c[j] * inv;
-        if (t > mx) mx = t;
-      }
-      s = 0;
-      for (let j = 0; j < m; j++) s += Math.exp(gb[j] - c[j] * inv - mx);
-      f[i] = -e * (mx + Math.log(s));
+      const tp = omega === 1 || logA[i] === -Infinity ? 0 : relaxedRatio((f[i] - fStar) * inv, omega);
+      f[i] = fStar + e * tp;
+      if (logA[i] !== -Infinity) err += Math.exp(logA[i]) * Math.abs(Math.expm1(tp));
     }
+    return err;
   };
-  // g-update, row-major. Returns the column-marginal L1 error of the plan (f, g_old), whose rows
-  // are exact after updateF: (P^T 1)_j = b_j exp((g_old_j - g_new_j) / eps).
+  // g-update, row-major, into gNext (g is left unchanged). Returns the column-marginal L1 error of
+  // the current plan (f, g): (P^T 1)_j = b_j exp((g_j - g*_j) / eps), g* the Sinkhorn update.
   const updateG = (e: number): number => {
     const inv = 1 / e;
     colSum.fill(0);
@@ -204,30 +252,32 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
       for (let j = 0; j < m; j++) colShift[j] = colMax[j];
     }
     for (let j = 0; j < m; j++) {
-      const gNew = -e * (colShift[j] + Math.log(colSum[j]));
-      if (logB[j] !== -Infinity) err += Math.exp(logB[j]) * Math.abs(Math.expm1((g[j] - gNew) * inv));
-      g[j] = gNew;
+      const gStar = -e * (colShift[j] + Math.log(colSum[j]));
+      const t = (g[j] - gStar) * inv;
+      if (logB[j] !== -Infinity) err += Math.exp(logB[j]) * Math.abs(Math.expm1(t));
+      gNext[j] = omega === 1 || logB[j] === -Infinity ? gStar : gStar + e * relaxedRatio(t, omega);
     }
     return err;
   };
 
   // epsilon schedule
+  // eps factor^k for k = K..0, eps factor^K >= max c (with the default factor 4 the ratios are
+  // exact, so the scaling path builds each kernel after the first from the previous one)
   const stages: number[] = [];
   if (opts.epsilonScaling !== false && cmax > eps) {
-    for (let e = cmax; e > eps; e /= factor) stages.push(e);
+    let top = eps;
+    while (top < cmax) top *= factor;
+    for (let e = top; e > eps * (1 + 1e-12); e /= factor) stages.push(e);
   }
   stages.push(eps);
+  // the last kernel too may be a 4th power when its error bound is far below tol (its effect on
+  // the marginal error is at most twice that bound)
+  const powerLast = powerErrorBound(stages.length - 1) <= 1e-3 * tol;
   let iterations = 0;
   let err = Infinity;
   let converged = false;
-  const scaling = fast
-    ? new ScalingSinkhorn(
-        cost,
-        wa.map((w) => w / total),
-        wb.map((w) => w / sb),
-        row,
-      )
-    : null;
+  const [wn, wm] = [wa.map((w) => w / total), wb.map((w) => w / sb)];
+  const scaling = fast ? new ScalingSinkhorn(cost, wn, wm, row) : blocked ? new BlockedSinkhorn(cost, wn, wm, row) : null;
   let logDomain = !scaling;
   for (let s = 0; s < stages.length; s++) {
     const e = stages[s];
@@ -236,7 +286,7 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
     const stopTol = last ? tol : Math.max(tol, 1e-3);
     let done = 0;
     if (scaling && !logDomain) {
-      const r = scaling.stage(f, g, e, cap, stopTol, last);
+      const r = scaling.stage(f, g, e, cap, stopTol, last && !powerLast, schedule);
       done = r.iterations;
       iterations += r.iterations;
       err = r.err;
@@ -248,41 +298,49 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
       if (r.failed) logDomain = true;
     }
     if (!logDomain) continue;
+    if (done === 0) schedule.reset();
     for (let it = done; it < cap; it++) {
-      updateF(e);
-      err = updateG(e);
+      omega = schedule.omega;
+      const rowErr = updateF(e);
+      err = rowErr + updateG(e);
       iterations++;
-      // err is the column error of the row-exact plan before this g update
+      // err is the L1 marginal error of the plan (f, g) after this f update; stop with it
       if (err < stopTol) {
         if (last) converged = true;
         break;
       }
+      schedule.update(err);
+      g.set(gNext);
     }
   }
   // the scaling path leaves zero-weight rows and columns out: give them c-transform potentials
   if (scaling) cTransformZeroWeights(f, g, logA, logB, row, eps);
-  // final errors with the final (f, g): columns are exact after updateG up to rounding; rows measured
-  let linear = 0;
-  let rowErr = 0;
-  const colTot = new Float64Array(m);
+  // final errors, cost and plan: from the scaling path's kernel when it finished the last stage,
+  // else recomputed from the returned (f, g)
   const P = wantPlan ? new Float64Array(n * m) : null;
-  for (let i = 0; i < n; i++) {
-    const c = row(i);
-    let rs = 0;
-    if (logA[i] !== -Infinity) {
-      for (let j = 0; j < m; j++) {
-        const lp = logA[i] + logB[j] + (f[i] + g[j] - c[j]) / eps;
-        const p = lp > -Infinity ? Math.exp(lp) : 0;
-        rs += p;
-        colTot[j] += p;
-        linear += p * c[j];
-        if (P) P[i * m + j] = p * total;
+  const ev = scaling instanceof ScalingSinkhorn && !logDomain ? scaling.evaluate(eps, P, total) : null;
+  let linear = ev ? ev.linear : 0;
+  let rowErr = ev ? ev.rowErr : 0;
+  let colErr = ev ? ev.colErr : 0;
+  if (!ev) {
+    const colTot = new Float64Array(m);
+    for (let i = 0; i < n; i++) {
+      const c = row(i);
+      let rs = 0;
+      if (logA[i] !== -Infinity) {
+        for (let j = 0; j < m; j++) {
+          const lp = logA[i] + logB[j] + (f[i] + g[j] - c[j]) / eps;
+          const p = lp > -Infinity ? Math.exp(lp) : 0;
+          rs += p;
+          colTot[j] += p;
+          linear += p * c[j];
+          if (P) P[i * m + j] = p * total;
+        }
       }
+      rowErr += Math.abs(rs - Math.exp(logA[i]));
     }
-    rowErr += Math.abs(rs - Math.exp(logA[i]));
+    for (let j = 0; j < m; j++) colErr += Math.abs(colTot[j] - Math.exp(logB[j]));
   }
-  let colErr = 0;
-  for (let j = 0; j < m; j++) colErr += Math.abs(colTot[j] - Math.exp(logB[j]));
   const marginalError = (rowErr + colErr) * total;
   converged = converged && marginalError <= 2 * tol * Math.max(1, total);
   let dual = 0;
@@ -298,6 +356,34 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
     converged,
     epsilon: eps,
   };
+}
+
+/**
+ * Upper bound on max_ij c(x_i, y_j) from the bounding boxes of the two clouds:
+ * sum_d max(max x_d - min y_d, max y_d - min x_d)^2 (its square root for the euclidean cost).
+ */
+function boxCostBound(x: Points, y: Points, kind: 'sqeuclidean' | 'euclidean'): number {
+  const d = x.dim;
+  let s = 0;
+  for (let k = 0; k < d; k++) {
+    let xlo = Infinity;
+    let xhi = -Infinity;
+    let ylo = Infinity;
+    let yhi = -Infinity;
+    for (let i = 0; i < x.n; i++) {
+      const v = x.data[i * d + k];
+      if (v < xlo) xlo = v;
+      if (v > xhi) xhi = v;
+    }
+    for (let j = 0; j < y.n; j++) {
+      const v = y.data[j * d + k];
+      if (v < ylo) ylo = v;
+      if (v > yhi) yhi = v;
+    }
+    const t = Math.max(xhi - ylo, yhi - xlo);
+    s += t * t;
+  }
+  return kind === 'sqeuclidean' ? s : Math.sqrt(s);
 }
 
 /**

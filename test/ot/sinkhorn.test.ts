@@ -4,7 +4,7 @@ import { InputError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { type CostSpec, costMatrix } from '../../src/ot/costSpec.ts';
 import { emd } from '../../src/ot/emd.ts';
-import { type SinkhornResult, sinkhorn, sinkhornDivergence, sinkhornLogDomain } from '../../src/ot/sinkhorn.ts';
+import { type SinkhornResult, sinkhorn, sinkhornBlocked, sinkhornDivergence, sinkhornLogDomain } from '../../src/ot/sinkhorn.ts';
 import { kernelExp } from '../../src/ot/sinkhornScaling.ts';
 import { expectClose, TEST_SEED } from '../support/expectClose.ts';
 import { loadFixture, potValues, randomWeights, uniformCloud } from './otFixtures.ts';
@@ -166,7 +166,7 @@ function expectSamePaths(p: SinkhornResult, q: SinkhornResult, a: Float64Array, 
   assert.ok(dPlan <= 1e-12, `${what}: plan differs by ${dPlan}`);
 }
 
-test('Sinkhorn scaling path equals the log-domain path (clouds, a cost matrix, zero weights, several eps)', () => {
+test('Sinkhorn scaling and blocked paths equal the log-domain path (clouds, a cost matrix, zero weights, several eps)', () => {
   const rng = new Rng(TEST_SEED + 4);
   const x = uniformCloud(rng, 60, 2);
   const y = uniformCloud(rng, 45, 2);
@@ -179,9 +179,13 @@ test('Sinkhorn scaling path equals the log-domain path (clouds, a cost matrix, z
     for (const r of [0.1, 0.01, 0.003]) {
       for (const epsilonScaling of [true, false]) {
         const o = { epsilon: r * cmax, tol, maxIter: 20000, epsilonScaling };
-        const p = sinkhorn(a, b, cost, o);
-        assert.ok(p.converged, `${kind} eps ${r} max(C) scaling ${epsilonScaling}: not converged`);
-        expectSamePaths(p, sinkhornLogDomain(a, b, cost, o), a, b, o.epsilon, tol, `${kind} eps ${r} max(C) scaling ${epsilonScaling}`);
+        const ref = sinkhornLogDomain(a, b, cost, o);
+        for (const solve of [sinkhorn, sinkhornBlocked]) {
+          const p = solve(a, b, cost, o);
+          const what = `${solve.name}: ${kind} eps ${r} max(C) scaling ${epsilonScaling}`;
+          assert.ok(p.converged, `${what}: not converged`);
+          expectSamePaths(p, ref, a, b, o.epsilon, tol, what);
+        }
       }
     }
   }
@@ -190,9 +194,11 @@ test('Sinkhorn scaling path equals the log-domain path (clouds, a cost matrix, z
   const matrix = Float64Array.from({ length: n * 40 }, () => rng.uniform() - 0.3);
   const cost: CostSpec = { kind: 'matrix', matrix, n, m: 40 };
   const o = { epsilon: 0.01, tol };
-  const p = sinkhorn(null, null, cost, o);
-  assert.ok(p.converged);
-  expectSamePaths(p, sinkhornLogDomain(null, null, cost, o), new Float64Array(n).fill(1 / n), new Float64Array(40).fill(1 / 40), 0.01, tol, 'matrix');
+  for (const solve of [sinkhorn, sinkhornBlocked]) {
+    const p = solve(null, null, cost, o);
+    assert.ok(p.converged);
+    expectSamePaths(p, sinkhornLogDomain(null, null, cost, o), new Float64Array(n).fill(1 / n), new Float64Array(40).fill(1 / 40), 0.01, tol, `${solve.name}: matrix`);
+  }
 });
 
 test('Sinkhorn at eps = 1e-4 max(C) with zero weights: finite, converged, within eps log n of the optimum', () => {
@@ -226,7 +232,12 @@ test('Sinkhorn at eps = 1e-4 max(C) with zero weights: finite, converged, within
     const slack = r.marginalError * cmax;
     assert.ok(r.cost >= exact - slack - 1e-15, `${what}: below the optimum by ${exact - r.cost}`);
     assert.ok(r.cost <= exact + o.epsilon * Math.log(n) + slack, `${what}: gap ${r.cost - exact}`);
-    if (!epsilonScaling) expectSamePaths(r, sinkhornLogDomain(a, b, cost, o), a, b, o.epsilon, tol, `cold start ${what}`);
+    if (!epsilonScaling) {
+      const ref = sinkhornLogDomain(a, b, cost, o);
+      expectSamePaths(r, ref, a, b, o.epsilon, tol, `cold start ${what}`);
+      // the blocked path too (its rows underflow at this cold start as well: exact row updates)
+      expectSamePaths(sinkhornBlocked(a, b, cost, o), ref, a, b, o.epsilon, tol, `blocked, cold start ${what}`);
+    }
   }
 });
 
@@ -254,12 +265,14 @@ test('Sinkhorn with weights near the float64 limits (subnormal 5e-324, 1e-300): 
   for (const eps of [0.1, 0.01]) {
     for (const epsilonScaling of [true, false]) {
       const o = { epsilon: eps, tol, maxIter: 3000, epsilonScaling };
-      const p = sinkhorn(a, b, { kind: 'sqeuclidean', x, y }, o);
-      for (const v of [p.cost, p.entropicCost, p.marginalError, ...p.potentials.f, ...p.potentials.g, ...p.plan!]) {
-        assert.ok(Number.isFinite(v), 'non-finite output');
+      for (const solve of [sinkhorn, sinkhornBlocked]) {
+        const p = solve(a, b, { kind: 'sqeuclidean', x, y }, o);
+        for (const v of [p.cost, p.entropicCost, p.marginalError, ...p.potentials.f, ...p.potentials.g, ...p.plan!]) {
+          assert.ok(Number.isFinite(v), 'non-finite output');
+        }
+        assert.ok(p.converged, `${solve.name}: eps ${eps} scaling ${epsilonScaling}: not converged`);
+        expectSamePaths(p, sinkhornLogDomain(a, b, { kind: 'sqeuclidean', x, y }, o), a, b, eps, tol, `${solve.name}: eps ${eps} scaling ${epsilonScaling}`);
       }
-      assert.ok(p.converged, `eps ${eps} scaling ${epsilonScaling}: not converged`);
-      expectSamePaths(p, sinkhornLogDomain(a, b, { kind: 'sqeuclidean', x, y }, o), a, b, eps, tol, `eps ${eps} scaling ${epsilonScaling}`);
     }
   }
 });

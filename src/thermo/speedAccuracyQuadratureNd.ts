@@ -60,12 +60,13 @@ function levelNumbers(L: QuadratureLevel, flow: NdFlow, tau: number): LevelNumbe
  * The speed-accuracy experiment in 1-3 dimensions by deterministic quadrature (the default
  * estimator there; see docs/multid.md). Two node grids (`cells` and `coarseCells` nodes per axis,
  * {@link quadratureLevel}) give every number twice; the reported number is the fine one, with
- *  - W1 at every time (and so eta, c1) extrapolated in the node spacing by Richardson (O(h^2)),
+ *  - W1 at every time (and so eta, c1): the staggered-lattice value extrapolated in the node spacing
+ *    with order 2.625 ({@link extrapolateLatticeW1}; order 2 in 1-D),
  *  - c1 and wD corrected in time by Richardson (trapezoid / discrete Cauchy-Schwarz sums are O(dt^2):
  *    X = X_h + (X_h - X_2h)/3, from all W1 / ODE times and every other one),
- *  - an estimated relative error = spatial |X_fine - X_coarse| / (r^2 - 1) (r = cells/coarseCells;
- *    for W1-derived numbers the size of the Richardson correction, the same number; the trapezoid
- *    moments converge faster than O(h^2), so this overstates their error) + temporal |X_h - X_2h| / 3,
+ *  - an estimated relative error = spatial |X_fine - X_coarse| / (r^2 - 1) (r = cells/coarseCells; the
+ *    trapezoid moments converge faster than O(h^2), so this overstates their error; for W1-derived
+ *    numbers half the spread between the extrapolations with orders 2.25 and 3) + temporal |X_h - X_2h| / 3,
  * and every number whose estimated error exceeds {@link FLAG_RELATIVE_ERROR} is listed in `flagged`.
  * Housekeeping comes from {@link NdFlow.split} at `nSplit` times (0 exactly for gradient fields).
  * @throws InputError on mismatched dimensions, d > 3 or bad options; NumericalError if D0 is not finite.

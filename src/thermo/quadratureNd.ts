@@ -1,7 +1,6 @@
 import { assertInteger } from '../core/check.ts';
 import { InputError, NumericalError } from '../core/errors.ts';
-import { certifiedCost } from '../ot/w1Points.ts';
-import { emd } from '../ot/emd.ts';
+import { LATTICE_W1_OFFSETS, type LatticeWeights, latticeWeights, staggeredW1 } from './latticeW1.ts';
 import type { NdFlow } from './ndFlow.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
 
@@ -12,7 +11,7 @@ export interface QuadratureLevel {
   /** Nodes kept (mass above the pruning threshold in P_tMax or the perturbation). */
   nodes: number;
   d0: number;
-  /** W1(P_t, q_t) at the times `tW1` (forward time, ascending). */
+  /** W1(P_t, q_t) at the times `tW1` (forward time, ascending): the staggered-lattice mean ({@link staggeredW1}). */
   tW1: number[];
   w1: number[];
   /** T S_dot = E_{P_t} |nu_t|^2 on the ODE grid `grid`. */
@@ -38,6 +37,12 @@ export interface QuadratureLevelOptions {
   halfWidth?: number;
   /** Grid indices at which to keep a copy of the node positions (snapshots). */
   keep?: number[];
+  /**
+   * Offsets (fractions of the node spacing, on every axis) of the lattices whose W1 values are
+   * averaged; the first lattice (offset 0) carries every other number.
+   * @default LATTICE_W1_OFFSETS ([0, 0.5]) for d >= 2, [0] in 1-D
+   */
+  w1Offsets?: readonly number[];
 }
 
 /** Node box at the reverse start: the union of P_tMax's and the perturbation's boxes. */
@@ -59,9 +64,10 @@ function nodeBox(flow: NdFlow, perturbation: PerturbationNd, halfWidth: number):
  * deterministic and mass-preserving, so the weights stay exact masses of the true reverse marginal
  * P_t and of the estimated one q_t on the SAME deformed grid (the characteristics + Liouville view).
  * Then T S_dot(t) = sum_i a_i |nu_t(x_i(t))|^2 (same rule on the mapped grid) and
- * W1(P_t, q_t) is the exact OT value (network simplex, Euclidean cost) between the positive and the
- * negative part of a - b (a metric cost never moves the common part min(a, b)). The grid error of
- * W1 is O(h^2) (the kinks of |F - G|); callers compare two resolutions.
+ * W1(P_t, q_t) is the mean, over the lattice and its copies shifted by `w1Offsets` (pushed by the same
+ * RK4), of the exact OT value between the positive and the negative part of a - b
+ * ({@link staggeredW1}, src/thermo/latticeW1.ts). Its lattice excess falls like h^p with p ~ 2.4-3;
+ * callers extrapolate from two resolutions ({@link extrapolateLatticeW1}).
  * @throws InputError on bad options; NumericalError if a node leaves the finite range or D0 is not finite.
  */
 export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts: QuadratureLevelOptions): QuadratureLevel {
@@ -119,13 +125,27 @@ export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts
   const d0 = chi - 1;
   if (!Number.isFinite(d0) || d0 <= 0) throw new NumericalError(`D0 is not a finite positive number (got ${d0}) at ${cells} cells per axis`);
 
+  // the staggered copies of the lattice ride along in the same RK4 (their nodes follow the primary ones in xAll)
+  const offsets = opts.w1Offsets ?? (dim >= 2 ? LATTICE_W1_OFFSETS : [0]);
+  if (offsets.length === 0 || offsets[0] !== 0) throw new InputError(`expected w1Offsets starting with 0, got [${offsets.join(', ')}]`, 'w1Offsets');
+  const lattices: LatticeWeights[] = [{ x, a, b, n }];
+  for (const off of offsets.slice(1)) {
+    lattices.push(latticeWeights(box.lo, h, cells, off, (p, m) => flow.startLogDensity(p, m), (p, m) => perturbation.logDensity(p, m)));
+  }
+  const nAll = lattices.reduce((s, L) => s + L.n, 0);
+  const xAll = new Float64Array(nAll * dim);
+  let start = 0;
+  for (const L of lattices) {
+    xAll.set(L.x, start * dim);
+    start += L.n;
+  }
   const G = grid.length;
   const w1Set = new Set(w1Idx);
-  const k1 = new Float64Array(n * dim);
-  const k2 = new Float64Array(n * dim);
-  const k3 = new Float64Array(n * dim);
-  const k4 = new Float64Array(n * dim);
-  const tmp = new Float64Array(n * dim);
+  const k1 = new Float64Array(nAll * dim);
+  const k2 = new Float64Array(nAll * dim);
+  const k3 = new Float64Array(nAll * dim);
+  const k4 = new Float64Array(nAll * dim);
+  const tmp = new Float64Array(nAll * dim);
   const tsDot = new Array<number>(G).fill(0);
   const w1ByIdx = new Map<number, number>();
   const meanSq = (v: Float64Array) => {
@@ -137,69 +157,33 @@ export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts
     }
     return s;
   };
-  const w1Now = () => w1Signed(x, a, b, n, dim);
+  const w1Now = () => staggeredW1(xAll, lattices, dim);
   const keep = new Set(opts.keep ?? []);
   const clouds = new Map<number, Float64Array>();
-  if (keep.has(G - 1)) clouds.set(G - 1, x.slice());
+  if (keep.has(G - 1)) clouds.set(G - 1, xAll.slice(0, n * dim));
   if (w1Set.has(G - 1)) w1ByIdx.set(G - 1, w1Now());
   for (let j = G - 1; j > 0; j--) {
     const t = grid[j];
     const hh = grid[j - 1] - t;
-    flow.velocity(t, x, n, k1);
+    flow.velocity(t, xAll, nAll, k1);
     tsDot[j] = meanSq(k1);
-    for (let i = 0; i < x.length; i++) tmp[i] = x[i] + 0.5 * hh * k1[i];
-    flow.velocity(t + 0.5 * hh, tmp, n, k2);
-    for (let i = 0; i < x.length; i++) tmp[i] = x[i] + 0.5 * hh * k2[i];
-    flow.velocity(t + 0.5 * hh, tmp, n, k3);
-    for (let i = 0; i < x.length; i++) tmp[i] = x[i] + hh * k3[i];
-    flow.velocity(t + hh, tmp, n, k4);
-    for (let i = 0; i < x.length; i++) {
-      x[i] += (hh / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
-      if (!Number.isFinite(x[i])) throw new NumericalError(`quadrature node left the finite range at t=${grid[j - 1]}`);
+    for (let i = 0; i < xAll.length; i++) tmp[i] = xAll[i] + 0.5 * hh * k1[i];
+    flow.velocity(t + 0.5 * hh, tmp, nAll, k2);
+    for (let i = 0; i < xAll.length; i++) tmp[i] = xAll[i] + 0.5 * hh * k2[i];
+    flow.velocity(t + 0.5 * hh, tmp, nAll, k3);
+    for (let i = 0; i < xAll.length; i++) tmp[i] = xAll[i] + hh * k3[i];
+    flow.velocity(t + hh, tmp, nAll, k4);
+    for (let i = 0; i < xAll.length; i++) {
+      xAll[i] += (hh / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+      if (!Number.isFinite(xAll[i])) throw new NumericalError(`quadrature node left the finite range at t=${grid[j - 1]}`);
     }
     if (w1Set.has(j - 1)) w1ByIdx.set(j - 1, w1Now());
-    if (keep.has(j - 1)) clouds.set(j - 1, x.slice());
+    if (keep.has(j - 1)) clouds.set(j - 1, xAll.slice(0, n * dim));
   }
-  flow.velocity(grid[0], x, n, k1);
+  flow.velocity(grid[0], xAll, nAll, k1);
   tsDot[0] = meanSq(k1);
   const sorted = [...w1Set].sort((p, q) => p - q);
   return { cells, nodes: n, d0, tW1: sorted.map((j) => grid[j]), w1: sorted.map((j) => w1ByIdx.get(j)!), grid: grid.slice(), tsDot, massStart, massPerturbation, clouds, weightsTrue: a, weightsEst: b };
-}
-
-/**
- * W1 between two weightings a, b (each of total 1) of the same nodes: the exact OT value between
- * the positive and the negative part of a - b (entries below 1e-13 of the largest difference are
- * dropped and each part renormalised; the dropped mass moves at most the box diameter, far below
- * the grid error).
- */
-export function w1Signed(x: Float64Array, a: Float64Array, b: Float64Array, n: number, dim: number): number {
-  let maxD = 0;
-  for (let i = 0; i < n; i++) maxD = Math.max(maxD, Math.abs(a[i] - b[i]));
-  if (maxD === 0) return 0;
-  const thr = 1e-13 * maxD;
-  const pos: number[] = [];
-  const neg: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const d = a[i] - b[i];
-    if (d > thr) pos.push(i);
-    else if (d < -thr) neg.push(i);
-  }
-  const pick = (idx: number[], sign: number) => {
-    const pts = new Float64Array(idx.length * dim);
-    const w = new Float64Array(idx.length);
-    let s = 0;
-    idx.forEach((i, r) => {
-      for (let d = 0; d < dim; d++) pts[r * dim + d] = x[i * dim + d];
-      w[r] = sign * (a[i] - b[i]);
-      s += w[r];
-    });
-    for (let r = 0; r < w.length; r++) w[r] /= s;
-    return { pts, w, s };
-  };
-  const p = pick(pos, 1);
-  const q = pick(neg, -1);
-  const r = emd(p.w, q.w, { kind: 'euclidean', x: { data: p.pts, n: pos.length, dim }, y: { data: q.pts, n: neg.length, dim } });
-  return 0.5 * (p.s + q.s) * certifiedCost(r);
 }
 
 /** The snapshot times of the reports' density panels: 0, tau/3, 2 tau/3 and tau, clamped to [tMin, tMax]. */

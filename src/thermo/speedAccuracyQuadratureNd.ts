@@ -5,6 +5,7 @@ import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
 import { d0MonteCarloNd } from './d0MonteCarloNd.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
+import { extrapolateLatticeW1 } from './latticeW1.ts';
 import { evenGridIndices, everyOther, ndSnapshotTimes, ndTimeGrid, type QuadratureLevel, quadratureLevel, trapezoid } from './quadratureNd.ts';
 import {
   CHAIN_SLACK_ND,
@@ -59,12 +60,13 @@ function levelNumbers(L: QuadratureLevel, flow: NdFlow, tau: number): LevelNumbe
  * The speed-accuracy experiment in 1-3 dimensions by deterministic quadrature (the default
  * estimator there; see docs/multid.md). Two node grids (`cells` and `coarseCells` nodes per axis,
  * {@link quadratureLevel}) give every number twice; the reported number is the fine one, with
- *  - W1 at every time (and so eta, c1) extrapolated in the node spacing by Richardson (O(h^2)),
+ *  - W1 at every time (and so eta, c1): the staggered-lattice value extrapolated in the node spacing
+ *    with order 2.625 ({@link extrapolateLatticeW1}; order 2 in 1-D),
  *  - c1 and wD corrected in time by Richardson (trapezoid / discrete Cauchy-Schwarz sums are O(dt^2):
  *    X = X_h + (X_h - X_2h)/3, from all W1 / ODE times and every other one),
- *  - an estimated relative error = spatial |X_fine - X_coarse| / (r^2 - 1) (r = cells/coarseCells;
- *    for W1-derived numbers the size of the Richardson correction, the same number; the trapezoid
- *    moments converge faster than O(h^2), so this overstates their error) + temporal |X_h - X_2h| / 3,
+ *  - an estimated relative error = spatial |X_fine - X_coarse| / (r^2 - 1) (r = cells/coarseCells; the
+ *    trapezoid moments converge faster than O(h^2), so this overstates their error; for W1-derived
+ *    numbers half the spread between the extrapolations with orders 2.25 and 3) + temporal |X_h - X_2h| / 3,
  * and every number whose estimated error exceeds {@link FLAG_RELATIVE_ERROR} is listed in `flagged`.
  * Housekeeping comes from {@link NdFlow.split} at `nSplit` times (0 exactly for gradient fields).
  * @throws InputError on mismatched dimensions, d > 3 or bad options; NumericalError if D0 is not finite.
@@ -109,11 +111,15 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   const lf = quadratureLevel(flow, perturbation, { cells, grid, w1Idx, halfWidth, keep: dim === 2 ? snapIdx : [] });
   lap('fine');
   const r2 = (cells / coarse) ** 2 - 1;
-  // W1 converges as O(h^2) in the node spacing: report the Richardson value W1_h + (W1_h - W1_H)/(r^2 - 1)
-  // at every W1 time (eta and c1 follow from it); the size of the correction is its error estimate
-  const w1Rich = lf.w1.map((w, i) => w + (w - lc.w1[i]) / r2);
+  // the staggered lattice W1 has an excess ~ h^p, p ~ 2.4-3 (latticeW1.ts): report the extrapolation
+  // with p = 2.625 at every W1 time (eta and c1 follow from it); half the spread between p = 2.25
+  // and p = 3 is the error estimate of W1, eta and c1
+  const w1Ext = extrapolateLatticeW1(lf.w1, lc.w1, cells, coarse, dim);
+  const w1Rich = w1Ext.value;
   const fRaw = levelNumbers(lf, flow, tau);
   const f = levelNumbers({ ...lf, w1: w1Rich }, flow, tau);
+  const fLo = levelNumbers({ ...lf, w1: w1Ext.lo }, flow, tau);
+  const fHi = levelNumbers({ ...lf, w1: w1Ext.hi }, flow, tau);
   const c = levelNumbers(lc, flow, tau);
 
   progress(2, 3, 'excess/housekeeping');
@@ -143,11 +149,11 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   const rel = (abs: number, v: number, scale = Math.abs(v)) => (scale > 0 ? abs / scale : abs === 0 ? 0 : Infinity);
   const errAbs = {
     d0: spatial(f.d0, c.d0),
-    w1Start: Math.abs(f.w1Start - fRaw.w1Start),
-    w1End: Math.abs(f.w1End - fRaw.w1End),
-    deltaW1: Math.abs(f.deltaW1 - fRaw.deltaW1),
-    eta: Math.abs(f.eta - fRaw.eta),
-    c1: Math.abs(f.c1 - fRaw.c1) + Math.abs(f.c1 - f.c1Half) / 3,
+    w1Start: Math.abs(fHi.w1Start - fLo.w1Start) / 2,
+    w1End: Math.abs(fHi.w1End - fLo.w1End) / 2,
+    deltaW1: Math.abs(fHi.deltaW1 - fLo.deltaW1) / 2,
+    eta: Math.abs(fHi.eta - fLo.eta) / 2,
+    c1: Math.abs(fHi.c1 - fLo.c1) / 2 + Math.abs(f.c1 - f.c1Half) / 3,
     wD: spatial(f.wD, c.wD) + Math.abs(f.wD - f.wDHalf) / 3,
     housekeeping: hkInt.err,
     c2: flow.conservative ? 0 : v2Int.err,

@@ -158,10 +158,23 @@ function run(config: unknown): SpeedAccuracyNdResult {
   return runSpeedAccuracyNd(parseSpeedAccuracyNdConfig(config));
 }
 
-/** Issue-11 goal tolerances, and the stated error estimates checked against the true errors. */
-function check(r: SpeedAccuracyNdResult, ref: Closed, label: string) {
+/**
+ * Tolerances of the W1-based numbers tighter than the issue-11 goal. The staggered-lattice W1
+ * (src/thermo/latticeW1.ts), extrapolated from the default fine/coarse lattices, was measured (2026-12-06,
+ * exact OT on the lattices of two isotropic Gaussians, centred and off-centre, every fine/coarse pair
+ * 16/12 ... 24/18 in 3-D and 32/24 ... 64/48 in 2-D) within 0.37 % of W1 in 3-D (0.16 % at the default
+ * 20/14) and 0.07 % in 2-D (0.05 % at 48/36). eta carries twice the relative W1 error (it is
+ * (Delta W1)^2 and the flow is a scaling, so every W1 has the same relative error), c1 the same plus
+ * its time-discretisation part (0.06 % with 24 W1 times in 3-D). Hence 3-D: W1 0.5 %, eta and c1 1 %;
+ * 2-D: W1 0.25 %, eta and c1 0.5 % (3-5x the measured errors).
+ */
+const TIGHT_3D = { w1Start: 0.005, w1End: 0.005, eta: 0.01, c1: 0.01 };
+const TIGHT_2D = { w1Start: 0.0025, w1End: 0.0025, eta: 0.005, c1: 0.005 };
+
+/** Issue-11 goal tolerances (or tighter ones in `tight`), and the stated error estimates checked against the true errors. */
+function check(r: SpeedAccuracyNdResult, ref: Closed, label: string, tight: Partial<Record<keyof Closed, number>> = {}) {
   // 1 % for D0, W1, c2, wD, housekeeping and 2 % for eta, c1: the goal of issue 11
-  const tol: Record<keyof Closed, number> = { d0: 0.01, w1Start: 0.01, w1End: 0.01, c2: 0.01, wD: 0.01, housekeeping: 0.01, eta: 0.02, c1: 0.02 };
+  const tol: Record<keyof Closed, number> = { d0: 0.01, w1Start: 0.01, w1End: 0.01, c2: 0.01, wD: 0.01, housekeeping: 0.01, eta: 0.02, c1: 0.02, ...tight };
   for (const k of Object.keys(tol) as (keyof Closed)[]) {
     if (ref[k] === 0) {
       assert.equal(r[k], 0, `${label} ${k}`);
@@ -190,14 +203,14 @@ const pert2 = { kind: 'normal', mean: [0, 0], std: 0.7 };
 
 test('2-D Eq. 99 force, g = 0: every number within the issue-11 tolerances of its closed form', () => {
   const r = run({ data: gauss2, process: { kind: 'swiss-roll-force', h: 1.1, g: 0, Tfin: 0.5 }, tau: tau99, perturbation: pert2 });
-  check(r, eq99(0), 'Eq. 99 g=0');
+  check(r, eq99(0), 'Eq. 99 g=0', TIGHT_2D);
   assert.deepEqual(r.flagged, []);
 });
 
 test('2-D Eq. 99 force, g = 3: housekeeping and c2 (the small excess under a large rotation) within 1 %', () => {
   const r = run({ data: gauss2, process: { kind: 'swiss-roll-force', h: 1.1, g: 3, Tfin: 0.5 }, tau: tau99, perturbation: pert2 });
   const ref = eq99(3);
-  check(r, ref, 'Eq. 99 g=3');
+  check(r, ref, 'Eq. 99 g=3', TIGHT_2D);
   // sanity of the reference itself: the rotation does not change the marginals, so D0, W1, eta and
   // c1 equal the g = 0 values (an identity, exact up to rounding)
   expectClose(ref.eta, eq99(0).eta, { rtol: 1e-12 }, 'rotation-invariant reference eta');
@@ -222,7 +235,7 @@ test('3-D cosine, N(0, 0.25 I) -> reverse start N(0, 0.49 I): within the issue-1
     eNorm: (t) => E3 * Math.sqrt(vCos(0.25, t)),
     dENorm: (t) => (E3 * dvCos(0.25, t)) / (2 * Math.sqrt(vCos(0.25, t))),
   });
-  check(r, ref, 'cosine 3-D');
+  check(r, ref, 'cosine 3-D', TIGHT_3D);
 });
 
 test('anisotropic N(0, diag(0.25, 0.04)) under cosine (full-covariance data): c2, D0, W1, eta, c1 against the closed forms', () => {
@@ -243,6 +256,6 @@ test('anisotropic N(0, diag(0.25, 0.04)) under cosine (full-covariance data): c2
     eNorm: (t) => eNormDiag(vCos(0.25, t), vCos(0.04, t))[0],
     dENorm: (t) => eNormDiag(vCos(0.25, t), vCos(0.04, t), dvCos(0.25, t), dvCos(0.04, t))[1],
   });
-  check(r, ref, 'anisotropic cosine');
+  check(r, ref, 'anisotropic cosine', TIGHT_2D);
   assert.deepEqual(r.flagged, []);
 });

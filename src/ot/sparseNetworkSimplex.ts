@@ -33,7 +33,7 @@ export class SparseNetworkSimplex {
   private arcCost: Float64Array;
   private arcInTree: Uint8Array;
   private arcCount = 0;
-  private readonly seen = new Set<number>();
+  private readonly index = new Map<number, number>();
   private readonly parent: Int32Array;
   private readonly treeArc: Int32Array;
   private readonly flow: Float64Array;
@@ -45,15 +45,14 @@ export class SparseNetworkSimplex {
   private nextArc = 0;
 
   /**
-   * Start from the north-west-corner plan along `rowOrder` x `colOrder`; its arcs join the arc set.
+   * An empty arc set over n rows and m columns; call {@link startNorthWest} or {@link startFromForest}
+   * before {@link run}.
    * @param a source masses (> 0), b target masses (> 0), equal sums.
    * @param cost c(i, j) of a pair (called once per arc added).
    */
   constructor(
-    a: Float64Array,
-    b: Float64Array,
-    rowOrder: Int32Array,
-    colOrder: Int32Array,
+    private readonly a: Float64Array,
+    private readonly b: Float64Array,
     private readonly cost: (i: number, j: number) => number,
     capacity = 1024,
   ) {
@@ -66,57 +65,122 @@ export class SparseNetworkSimplex {
     this.arcCol = new Int32Array(capacity);
     this.arcCost = new Float64Array(capacity);
     this.arcInTree = new Uint8Array(capacity);
-    const parent = (this.parent = new Int32Array(N));
-    const treeArc = (this.treeArc = new Int32Array(N).fill(-1));
-    const flow = (this.flow = new Float64Array(N));
-    const pi = (this.pi = new Float64Array(N));
+    this.parent = new Int32Array(N);
+    this.treeArc = new Int32Array(N).fill(-1);
+    this.flow = new Float64Array(N);
+    this.pi = new Float64Array(N);
     this.thread = new Int32Array(N);
     this.revThread = new Int32Array(N);
     this.succNum = new Int32Array(N);
     this.lastSucc = new Int32Array(N);
-    let ri = 0;
-    let cj = 0;
-    const root = rowOrder[0];
-    parent[root] = -1;
-    let ra = a[root];
-    let rb = b[colOrder[0]];
-    let e = this.addArc(root, colOrder[0]);
-    parent[n + colOrder[0]] = root;
-    treeArc[n + colOrder[0]] = e;
-    pi[n + colOrder[0]] = this.arcCost[e];
-    this.arcInTree[e] = 1;
-    let newNode = n + colOrder[0];
-    for (;;) {
-      const f = ra < rb ? ra : rb;
-      flow[newNode] = f;
-      ra -= f;
-      rb -= f;
-      if (ri === n - 1 && cj === m - 1) break;
-      const r = rowOrder[ri];
-      const c = colOrder[cj];
-      if ((ra > 0 && cj < m - 1) || ri === n - 1) {
-        cj++;
-        const c2 = colOrder[cj];
-        e = this.addArc(r, c2);
-        parent[n + c2] = r;
-        treeArc[n + c2] = e;
-        pi[n + c2] = pi[r] + this.arcCost[e];
-        this.arcInTree[e] = 1;
-        rb = b[c2];
-        newNode = n + c2;
-      } else {
-        ri++;
-        const r2 = rowOrder[ri];
-        e = this.addArc(r2, c);
-        parent[r2] = n + c;
-        treeArc[r2] = e;
-        pi[r2] = pi[n + c] - this.arcCost[e];
-        this.arcInTree[e] = 1;
-        ra = a[r2];
-        newNode = r2;
+  }
+
+  /** Start from the north-west-corner plan along `rowOrder` x `colOrder` (its arcs join the set). */
+  startNorthWest(rowOrder: Int32Array, colOrder: Int32Array): void {
+    const rows: number[] = [];
+    const cols: number[] = [];
+    const mass: number[] = [];
+    northWest(this.a, this.b, rowOrder, colOrder, rows, cols, mass);
+    this.startFromForest(rows, cols, mass);
+  }
+
+  /**
+   * Start from a feasible plan whose positive entries form a forest (no cycle), e.g. one where
+   * every entry exhausted a row or a column when it was set. Its arcs join the set; the components
+   * are joined into one spanning tree by zero-flow arcs from a row of each component to a column of
+   * the first, with the row as the child, so the tree is strongly feasible (every zero-flow arc
+   * points towards the root, which is a row).
+   */
+  startFromForest(rows: ArrayLike<number>, cols: ArrayLike<number>, mass: ArrayLike<number>): void {
+    const { n, m, parent, treeArc, flow, pi } = this;
+    const N = n + m;
+    const K = rows.length;
+    // adjacency (CSR) of the forest
+    const deg = new Int32Array(N + 1);
+    for (let t = 0; t < K; t++) {
+      deg[rows[t] + 1]++;
+      deg[n + cols[t] + 1]++;
+    }
+    for (let x = 0; x < N; x++) deg[x + 1] += deg[x];
+    const fill = deg.slice(0, N);
+    const adjArc = new Int32Array(2 * K);
+    const arcIdx = new Int32Array(K);
+    for (let t = 0; t < K; t++) {
+      let e = this.addArc(rows[t], cols[t]);
+      if (e < 0) e = this.indexOf(rows[t], cols[t]);
+      arcIdx[t] = e;
+      adjArc[fill[rows[t]]++] = t;
+      adjArc[fill[n + cols[t]]++] = t;
+    }
+    // (connecting arcs are added below: refresh the array references after each addArc)
+    const seen = new Uint8Array(N);
+    const queue = new Int32Array(N);
+    let head = 0;
+    let tail = 0;
+    let anchorCol = -1;
+    const root = 0;
+    const visit = (s: number) => {
+      seen[s] = 1;
+      queue[tail++] = s;
+      while (head < tail) {
+        const x = queue[head++];
+        if (x >= n && anchorCol < 0) anchorCol = x - n;
+        for (let q = deg[x]; q < deg[x + 1]; q++) {
+          const t = adjArc[q];
+          const y = x < n ? n + cols[t] : rows[t];
+          if (seen[y]) continue;
+          seen[y] = 1;
+          parent[y] = x;
+          treeArc[y] = arcIdx[t];
+          this.arcInTree[arcIdx[t]] = 1;
+          flow[y] = mass[t];
+          pi[y] = x < n ? pi[x] + this.arcCost[arcIdx[t]] : pi[x] - this.arcCost[arcIdx[t]];
+          queue[tail++] = y;
+        }
       }
+    };
+    parent[root] = -1;
+    pi[root] = 0;
+    visit(root);
+    if (anchorCol < 0) anchorCol = 0;
+    for (let x = 0; x < N; x++) {
+      if (seen[x]) continue;
+      // a component without the root: hang one of its rows (or, if it has none, the column itself) below the tree
+      let r = x;
+      if (x >= n) {
+        // find a row of this component, if any, by a walk over its forest arcs
+        r = findRow(x, n, deg, adjArc, rows, cols, seen);
+      }
+      let e: number;
+      if (r < n) {
+        e = this.addArc(r, anchorCol);
+        if (e < 0) e = this.indexOf(r, anchorCol);
+        parent[r] = n + anchorCol;
+        pi[r] = pi[n + anchorCol] - this.arcCost[e];
+      } else {
+        e = this.addArc(root, r - n);
+        if (e < 0) e = this.indexOf(root, r - n);
+        parent[r] = root;
+        pi[r] = pi[root] + this.arcCost[e];
+      }
+      treeArc[r] = e;
+      this.arcInTree[e] = 1;
+      flow[r] = 0;
+      visit(r);
     }
     buildThread(parent, root, this.thread, this.revThread, this.succNum, this.lastSucc);
+  }
+
+  /** Index of an arc already in the set. */
+  private indexOf(i: number, j: number): number {
+    const e = this.index.get(i * this.m + j);
+    if (e === undefined) throw new Error('SparseNetworkSimplex: arc not found (internal error)');
+    return e;
+  }
+
+  /** The arc arrays (valid until the next {@link addArc}; the first {@link arcs} entries). */
+  arcArrays(): { arcRow: Int32Array; arcCol: Int32Array; arcCost: Float64Array } {
+    return { arcRow: this.arcRow, arcCol: this.arcCol, arcCost: this.arcCost };
   }
 
   /** Number of arcs in the set. */
@@ -124,11 +188,11 @@ export class SparseNetworkSimplex {
     return this.arcCount;
   }
 
-  /** Add arc (i, j) unless present; returns its index. */
+  /** Add arc (i, j) unless present; returns its index, or -1 when it was present. */
   addArc(i: number, j: number): number {
     const key = i * this.m + j;
-    if (this.seen.has(key)) return -1;
-    this.seen.add(key);
+    if (this.index.has(key)) return -1;
+    this.index.set(key, this.arcCount);
     if (this.arcCount === this.arcRow.length) {
       const cap = 2 * this.arcRow.length;
       const grow = <T extends Int32Array | Float64Array | Uint8Array>(old: T, make: (k: number) => T): T => {
@@ -328,6 +392,66 @@ export class SparseNetworkSimplex {
     }
     return { rows, cols, mass };
   }
+}
+
+/**
+ * North-west-corner plan along the orders, positive entries only (each exhausts a row or a column,
+ * so they form a forest); leftovers of rounding (totals equal to ~1e-16) are dropped.
+ */
+export function northWest(
+  a: Float64Array,
+  b: Float64Array,
+  rowOrder: ArrayLike<number>,
+  colOrder: ArrayLike<number>,
+  rows: number[],
+  cols: number[],
+  mass: number[],
+  ra0?: Float64Array,
+  rb0?: Float64Array,
+): void {
+  let ri = 0;
+  let cj = 0;
+  let ra = ra0 ? ra0[rowOrder[0]] : a[rowOrder[0]];
+  let rb = rb0 ? rb0[colOrder[0]] : b[colOrder[0]];
+  while (ri < rowOrder.length && cj < colOrder.length) {
+    const f = Math.min(ra, rb);
+    if (f > 0) {
+      rows.push(rowOrder[ri]);
+      cols.push(colOrder[cj]);
+      mass.push(f);
+    }
+    ra -= f;
+    rb -= f;
+    if (ra <= 0 && ++ri < rowOrder.length) ra = ra0 ? ra0[rowOrder[ri]] : a[rowOrder[ri]];
+    if (rb <= 0 && ++cj < colOrder.length) rb = rb0 ? rb0[colOrder[cj]] : b[colOrder[cj]];
+  }
+}
+
+/** A row in the forest component of column node x (BFS over unvisited nodes), or x when none. */
+function findRow(
+  x: number,
+  n: number,
+  deg: Int32Array,
+  adjArc: Int32Array,
+  rows: ArrayLike<number>,
+  cols: ArrayLike<number>,
+  seen: Uint8Array,
+): number {
+  const stack = [x];
+  const local = new Set<number>([x]);
+  while (stack.length > 0) {
+    const y = stack.pop() as number;
+    if (y < n) return y;
+    for (let q = deg[y]; q < deg[y + 1]; q++) {
+      const t = adjArc[q];
+      const z = y < n ? n + cols[t] : rows[t];
+      if (!seen[z] && !local.has(z)) {
+        local.add(z);
+        stack.push(z);
+      }
+    }
+  }
+  return x;
 }
 
 /** Preorder thread (circular), reverse thread, subtree sizes and last descendants from parents. */

@@ -143,7 +143,7 @@ export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCos
     const cols: number[] = [];
     const threshold = 1e-13 * Math.max(scale, dual.maxAbsCost);
     const collect = { threshold, perRow, rows, cols };
-    const r = sq && n >= 64 && m >= 64 ? dualViolationSqEuclidean(x, y, duals.u, duals.v, collect) : dualViolation(cost, duals.u, duals.v, collect);
+    const r = sq && n >= 64 && m >= 64 ? dualViolationSqEuclidean(x, y, duals.u, duals.v, collect, d >= 3 ? 8 : 16) : dualViolation(cost, duals.u, duals.v, collect);
     rounds++;
     dual = { max: r.max, maxAbsCost: r.maxAbsCost };
     if (r.maxAbsCost > scale) scale = r.maxAbsCost;

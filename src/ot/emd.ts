@@ -59,9 +59,13 @@ export interface EmdProgress {
 
 /** Options of {@link emd}. */
 export interface EmdOptions {
-  /** `auto` (default): the sorted coupling in 1-D, the assignment solver for uniform equal-size problems, the network simplex otherwise. */
+  /**
+   * `auto` (default): the sorted coupling in 1-D, the assignment / multiscale solver for uniform
+   * equal-size problems, the sparse network simplex for other point clouds with n m >= 250000, the
+   * dense network simplex otherwise. `network-simplex` forces the dense one.
+   */
   method?: 'auto' | 'assignment' | 'network-simplex';
-  /** Network-simplex pivot cap (default 1e9). */
+  /** Network-simplex pivot cap (default 1e9; per level for the sparse multiscale one). */
   maxIter?: number;
   /** Relative tolerance of the certificate verdict (default 1e-9). */
   certificateTol?: number;
@@ -109,8 +113,9 @@ export function checkBalanced(a: Float64Array, b: Float64Array): number {
  * Exact optimal transport between weighted point clouds (or a cost matrix):
  *   min_P sum_ij c_ij P_ij  s.t.  P 1 = a, P^T 1 = b, P >= 0.
  * Uniform weights with n = m use a sparse shortest-augmenting-path assignment solver with full
- * pricing (no n^2 memory); any other case uses a network simplex on the dense cost matrix
- * (8 n m bytes). Either way the answer carries a certificate checked over all pairs; the result
+ * pricing (no n^2 memory); weighted (or n != m) point clouds with n m >= 250000 use the sparse
+ * multiscale network simplex ({@link sparseTransport}, no dense matrix); any other case uses a
+ * network simplex on the dense cost matrix (8 n m bytes). Either way the answer carries a certificate checked over all pairs; the result
  * says `converged: false` rather than returning a sub-optimal plan silently.
  * @param a source weights (length n) or null for uniform; b target weights (length m) or null.
  * @throws InputError for NaN/Inf, negative or all-zero weights, unequal totals, mismatched dimensions.

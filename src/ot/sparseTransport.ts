@@ -50,7 +50,7 @@ export interface SparseTransportResult {
 export interface SparseTransportOptions {
   /** nearest neighbours per point in the initial arc set (default 4) */
   k?: number;
-  /** violated pairs added per row and pricing pass (default 8) */
+  /** violated pairs added per row and pricing pass (default 8; 4x on coarse levels) */
   perRow?: number;
   /** pivot cap per level (default 1e9) */
   maxIter?: number;
@@ -66,8 +66,12 @@ export interface SparseTransportOptions {
 type CloudCost = Extract<CostSpec, { kind: 'sqeuclidean' | 'euclidean' }>;
 
 /**
- * Solve min sum c_ij P_ij over plans with marginals (a, b) > 0 for point-cloud costs.
- * @param cost `sqeuclidean` or `euclidean` clouds (n = a.length, m = b.length).
+ * Solve min sum c_ij P_ij over plans with marginals (a, b) > 0 for point-cloud costs (see the file
+ * comment). Returns a basic plan (at most n + m - 1 entries), duals with u_i + v_j = c_ij on it, and
+ * the last all-pairs pricing pass (`dual.max` <= 1e-13 x largest cost when `converged`).
+ * Inputs are not validated here (`emd` does that): weights must be positive with equal totals.
+ * @param cost `sqeuclidean` or `euclidean` clouds (n = a.length, m = b.length, same dimension).
+ * @throws Error only on an internal inconsistency of the simplex (never observed).
  */
 export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCost, opts: SparseTransportOptions = {}): SparseTransportResult {
   const { x, y } = cost;
@@ -100,10 +104,10 @@ export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCos
   if (Math.min(n, m) >= coarseMin) {
     const gx = aggregate(x, a, rowOrder, group);
     const gy = aggregate(y, b, colOrder, group);
+    // coarse levels collect 4x more violated pairs per pass (fewer passes; their extra arcs are cheap)
     const coarse = sparseTransport(gx.mass, gy.mass, { kind: cost.kind, x: gx.points, y: gy.points }, { ...opts, onRound: undefined, perRow: 4 * perRow });
     levels = coarse.levels + 1;
     pricingRounds = coarse.pricingRounds;
-    // (coarse levels collect 4x more violated pairs per pass: fewer passes, and their extra arcs are cheap)
     // candidates: member pairs of the coarse support, then k-NN
     for (let t = 0; t < coarse.rows.length; t++) {
       const I = coarse.rows[t];

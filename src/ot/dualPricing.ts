@@ -137,8 +137,12 @@ export function dualViolationSqEuclidean(
   let maxCost = 0;
   let pairsEvaluated = 0;
   const near = new Int32Array(cb.count);
-  const candJ: number[] = [];
-  const candV: number[] = [];
+  // a row's violated pairs, in typed arrays (growable, at most m): plain arrays changing element
+  // kinds deoptimised the compiled pass, measured as recompilations of ~60 ms each
+  let candJ = new Int32Array(64);
+  let candV = new Float64Array(64);
+  let nCand = 0;
+  const threshold = collect ? collect.threshold : Infinity;
   for (let r = 0; r < rb.count; r++) {
     // column blocks that may hold a violation for some row of block r
     let nNear = 0;
@@ -169,8 +173,7 @@ export function dualViolationSqEuclidean(
       const i = rb.order[t];
       const ui = u[i];
       const xb = i * d;
-      candJ.length = 0;
-      candV.length = 0;
+      nCand = 0;
       let rowMax = -Infinity;
       for (let s = 0; s < nNear; s++) {
         const b = near[s];
@@ -186,20 +189,33 @@ export function dualViolationSqEuclidean(
           }
           const viol = ui + v[j] - c2;
           if (viol > rowMax) rowMax = viol;
-          if (collect && viol > collect.threshold) {
-            candJ.push(j);
-            candV.push(viol);
+          if (viol > threshold) {
+            if (nCand === candJ.length) {
+              const J2 = new Int32Array(2 * nCand);
+              const V2 = new Float64Array(2 * nCand);
+              J2.set(candJ);
+              V2.set(candV);
+              candJ = J2;
+              candV = V2;
+            }
+            candJ[nCand] = j;
+            candV[nCand++] = viol;
           }
         }
       }
       if (rowMax > max) max = rowMax;
-      if (collect && candJ.length > 0) {
-        const idx = candJ.map((_, q) => q);
-        if (idx.length > collect.perRow) {
-          idx.sort((p, q) => candV[q] - candV[p]);
-          idx.length = collect.perRow;
-        }
-        for (const q of idx) {
+      if (collect && nCand > 0) {
+        // the perRow worst, by repeated selection (perRow is small)
+        const take = Math.min(nCand, collect.perRow);
+        for (let q = 0; q < take; q++) {
+          let best = q;
+          for (let w = q + 1; w < nCand; w++) if (candV[w] > candV[best]) best = w;
+          const tj = candJ[q];
+          const tv = candV[q];
+          candJ[q] = candJ[best];
+          candV[q] = candV[best];
+          candJ[best] = tj;
+          candV[best] = tv;
           collect.rows.push(i);
           collect.cols.push(candJ[q]);
         }

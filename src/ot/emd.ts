@@ -10,6 +10,8 @@ import { emdSorted1d } from './emdSorted1d.ts';
 import { networkSimplex } from './networkSimplex.ts';
 import { multiscaleAssignment } from './multiscaleAssignment.ts';
 import { rescaleCost, scaleBack } from './rescale.ts';
+import { sparseTransport } from './sparseTransport.ts';
+import type { Points } from '../core/points.ts';
 
 /** Uniform sqeuclidean problems from this size on use the multiscale solver (see docs/ot.md for the measurement). */
 const MULTISCALE_MIN = 1000;
@@ -19,6 +21,8 @@ const MULTISCALE_MIN = 1000;
  * slower at 1000-2000 and 5x slower at 5000, where candidate graphs are good).
  */
 const DENSE_ASSIGNMENT_MAX = 2048;
+/** Weighted (or n != m) point-cloud problems with at least this many pairs use the sparse network simplex. */
+const SPARSE_MIN_PAIRS = 250_000;
 
 export type { CostSpec } from './costSpec.ts';
 export type { Certificate, SparsePlan } from './certificate.ts';
@@ -38,7 +42,7 @@ export interface EmdResult {
   /** Simplex pivots or augmenting-path searches. */
   iterations: number;
   /** Which exact algorithm ran. */
-  algorithm: 'assignment' | 'dense-assignment' | 'multiscale' | 'network-simplex' | 'sorted-1d';
+  algorithm: 'assignment' | 'dense-assignment' | 'multiscale' | 'network-simplex' | 'sparse-simplex' | 'sorted-1d';
   /**
    * Present when the inputs were rescaled internally by an exact power of two (coordinates or costs
    * beyond 2^100 or below 2^-100): the true cost is `cost * 2^log2Factor`. `cost`, potentials and
@@ -62,9 +66,13 @@ export interface EmdProgress {
 
 /** Options of {@link emd}. */
 export interface EmdOptions {
-  /** `auto` (default): the sorted coupling in 1-D, the assignment solver for uniform equal-size problems, the network simplex otherwise. */
+  /**
+   * `auto` (default): the sorted coupling in 1-D, the assignment / multiscale solver for uniform
+   * equal-size problems, the sparse network simplex for other point clouds with n m >= 250000, the
+   * dense network simplex otherwise. `network-simplex` forces the dense one.
+   */
   method?: 'auto' | 'assignment' | 'network-simplex';
-  /** Network-simplex pivot cap (default 1e9). */
+  /** Network-simplex pivot cap (default 1e9; per level for the sparse multiscale one). */
   maxIter?: number;
   /** Relative tolerance of the certificate verdict (default 1e-9). */
   certificateTol?: number;
@@ -112,8 +120,9 @@ export function checkBalanced(a: Float64Array, b: Float64Array): number {
  * Exact optimal transport between weighted point clouds (or a cost matrix):
  *   min_P sum_ij c_ij P_ij  s.t.  P 1 = a, P^T 1 = b, P >= 0.
  * Uniform weights with n = m use a sparse shortest-augmenting-path assignment solver with full
- * pricing (no n^2 memory); any other case uses a network simplex on the dense cost matrix
- * (8 n m bytes). Either way the answer carries a certificate checked over all pairs; the result
+ * pricing (no n^2 memory); weighted (or n != m) point clouds with n m >= 250000 use the sparse
+ * multiscale network simplex ({@link sparseTransport}, no dense matrix); any other case uses a
+ * network simplex on the dense cost matrix (8 n m bytes). Either way the answer carries a certificate checked over all pairs; the result
  * says `converged: false` rather than returning a sub-optimal plan silently.
  * @param a source weights (length n) or null for uniform; b target weights (length m) or null.
  * @throws InputError for NaN/Inf, negative or all-zero weights, unequal totals, mismatched dimensions.
@@ -230,8 +239,76 @@ export function emd(a: Float64Array | null, b: Float64Array | null, cost: CostSp
       stopReason: r.converged ? undefined : `${r.rounds} pricing passes without dual feasibility`,
     };
   }
+  if (method === 'auto' && cost.kind !== 'matrix' && n * m >= SPARSE_MIN_PAIRS) {
+    opts.onProgress?.({ stage: 'sparse-simplex', detail: `${n} x ${m}: network simplex on candidate arcs, pricing over all pairs by blocks` });
+    return sparsePath(wa, wb, cost, relTol, opts);
+  }
   opts.onProgress?.({ stage: 'network-simplex', detail: `dense ${n} x ${m}` });
   return simplexPath(wa, wb, cost, n, m, relTol, opts.maxIter);
+}
+
+/** Sub-cloud of the points with positive weight. */
+function subCloud(p: Points, idx: Int32Array): Points {
+  const d = p.dim;
+  const data = new Float64Array(idx.length * d);
+  for (let t = 0; t < idx.length; t++) for (let c = 0; c < d; c++) data[t * d + c] = p.data[idx[t] * d + c];
+  return { data, n: idx.length, dim: d };
+}
+
+/**
+ * {@link sparseTransport} on the points of positive weight; zero-weight points get c-transform
+ * potentials (so the duals stay feasible) and the certificate then re-checks all pairs.
+ */
+function sparsePath(
+  wa: Float64Array,
+  wb: Float64Array,
+  cost: Extract<CostSpec, { kind: 'sqeuclidean' | 'euclidean' }>,
+  relTol: number,
+  opts: EmdOptions,
+): EmdResult {
+  const n = wa.length;
+  const m = wb.length;
+  const rowIdx = Int32Array.from(wa.keys()).filter((i) => wa[i] > 0);
+  const colIdx = Int32Array.from(wb.keys()).filter((j) => wb[j] > 0);
+  const dense = rowIdx.length === n && colIdx.length === m;
+  const sub = dense ? cost : { kind: cost.kind, x: subCloud(cost.x, rowIdx), y: subCloud(cost.y, colIdx) };
+  const r = sparseTransport(dense ? wa : wa.filter((w) => w > 0), dense ? wb : wb.filter((w) => w > 0), sub, {
+    maxIter: opts.maxIter,
+    onRound: opts.onProgress ? (round, viol, arcs) => opts.onProgress?.({ stage: 'sparse-simplex', detail: `pricing pass ${round}: ${viol} violated pairs, ${arcs} arcs` }) : undefined,
+  });
+  let u = r.u;
+  let v = r.v;
+  let plan = { rows: r.rows, cols: r.cols, mass: r.mass };
+  if (!dense) {
+    u = new Float64Array(n).fill(Infinity);
+    v = new Float64Array(m).fill(Infinity);
+    for (let t = 0; t < rowIdx.length; t++) u[rowIdx[t]] = r.u[t];
+    for (let t = 0; t < colIdx.length; t++) v[colIdx[t]] = r.v[t];
+    for (let j = 0; j < m; j++) if (!(wb[j] > 0)) for (const i of rowIdx) v[j] = Math.min(v[j], costAt(cost, i, j) - u[i]);
+    for (let i = 0; i < n; i++) if (!(wa[i] > 0)) for (let j = 0; j < m; j++) u[i] = Math.min(u[i], costAt(cost, i, j) - v[j]);
+    plan = { rows: Int32Array.from(r.rows, (t) => rowIdx[t]), cols: Int32Array.from(r.cols, (t) => colIdx[t]), mass: r.mass };
+  }
+  let total = 0;
+  let comp = 0;
+  for (let t = 0; t < plan.mass.length; t++) {
+    const y = plan.mass[t] * costAt(cost, plan.rows[t], plan.cols[t]) - comp;
+    const s = total + y;
+    comp = s - total - y;
+    total = s;
+  }
+  const certificate = certifyPlan(wa, wb, cost, plan, { u, v }, relTol, dense && r.converged ? r.dual : undefined);
+  return {
+    cost: total,
+    plan,
+    potentials: { u, v },
+    certificate,
+    converged: r.converged,
+    iterations: r.iterations,
+    algorithm: 'sparse-simplex',
+    pricingRounds: r.pricingRounds,
+    levels: r.levels,
+    stopReason: r.converged ? undefined : r.stopReason,
+  };
 }
 
 function isConstant(w: Float64Array): boolean {

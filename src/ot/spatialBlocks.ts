@@ -1,9 +1,11 @@
 /**
  * Spatial blocks of a point cloud, used to prune O(n m) passes: points are ordered by strips
  * (sorted by the first coordinate, cut into about sqrt(n / B) strips, each sorted by the second
- * coordinate) and cut into blocks of B consecutive points with axis-aligned bounding boxes.
+ * coordinate; in 3-D and above along a Hilbert curve) and cut into blocks of B consecutive points
+ * with axis-aligned bounding boxes.
  */
 import type { Points } from '../core/points.ts';
+import { hilbertKeys, orderByKeys } from './hilbertOrder.ts';
 
 /** Blocks of a cloud: `order[t]` is the point at position t; block b holds positions [bB, (b+1)B). */
 export interface SpatialBlocks {
@@ -20,8 +22,10 @@ export interface SpatialBlocks {
 /** Build {@link SpatialBlocks} with blocks of `size` points. */
 export function spatialBlocks(y: Points, size = 32): SpatialBlocks {
   const { data, n, dim } = y;
-  const order = Int32Array.from({ length: n }, (_, j) => j).sort((p, q) => data[p * dim] - data[q * dim]);
-  if (dim >= 2) {
+  // 3-D and above: strips by two coordinates would leave every block spanning the other axes, so
+  // the points are ordered along a Hilbert curve instead (compact blocks in any dimension)
+  const order = dim >= 3 ? orderByKeys(hilbertKeys([y])[0]) : Int32Array.from({ length: n }, (_, j) => j).sort((p, q) => data[p * dim] - data[q * dim]);
+  if (dim === 2) {
     const strips = Math.max(1, Math.round(Math.sqrt(n / size)));
     const per = Math.ceil(n / strips);
     for (let s0 = 0; s0 < n; s0 += per) {

@@ -1,0 +1,246 @@
+/**
+ * Exact OT between weighted point clouds without the dense cost matrix: the network simplex runs on
+ * a sparse candidate arc set and all n m pairs are priced with its duals, by blocks, until none
+ * violates dual feasibility (then the plan is optimal for the full problem, by LP duality).
+ *
+ * Multiscale start (above `coarseMin` points per side): both clouds are ordered along a common
+ * Hilbert curve (hilbertOrder.ts) and consecutive groups of `group` points are aggregated (total
+ * mass at the mass-weighted centroid); the coarse problem is solved exactly by this same function.
+ * The fine candidates are all member pairs of the coarse plan's support plus each point's `k`
+ * nearest points of the other cloud. The fine start is the greedy plan on these candidates in
+ * increasing reduced cost c_ij - u_i - v_j, with v_j the coarse dual of j's group and u_i the
+ * c-transform of v over i's candidates (each greedy entry exhausts a row or a column, so the entries
+ * form a forest); masses the candidates cannot place are placed by the north-west corner along the
+ * Hilbert orders. Below `coarseMin`, the start is the north-west corner along the Hilbert orders.
+ *
+ * Each pricing pass adds up to `perRow` most violated pairs per row; the simplex resumes from its
+ * current basis (still feasible: tree arcs never leave the set). The last pricing pass, which
+ * finds no violation above `threshold` = 1e-13 x (largest cost), is the dual part of the certificate.
+ */
+import type { Points } from '../core/points.ts';
+import { dualViolation } from './certificate.ts';
+import type { CostSpec } from './costSpec.ts';
+import { dualViolationSqEuclidean } from './dualPricing.ts';
+import { hilbertKeys, orderByKeys } from './hilbertOrder.ts';
+import { northWest, SparseNetworkSimplex } from './sparseNetworkSimplex.ts';
+import { nearestNeighbours } from './spatialBlocks.ts';
+
+/** Result of {@link sparseTransport}. */
+export interface SparseTransportResult {
+  rows: Int32Array;
+  cols: Int32Array;
+  mass: Float64Array;
+  u: Float64Array;
+  v: Float64Array;
+  /** last full pricing pass: max violation and an upper bound of max c_ij */
+  dual: { max: number; maxAbsCost: number };
+  /** pivots (this level) */
+  iterations: number;
+  /** pricing passes, all levels */
+  pricingRounds: number;
+  arcs: number;
+  /** levels solved (1: no coarse level) */
+  levels: number;
+  converged: boolean;
+  /** why `converged` is false */
+  stopReason?: string;
+}
+
+/** Options of {@link sparseTransport}. */
+export interface SparseTransportOptions {
+  /** nearest neighbours per point in the initial arc set (default 4) */
+  k?: number;
+  /** violated pairs added per row and pricing pass (default 8; 4x on coarse levels) */
+  perRow?: number;
+  /** pivot cap per level (default 1e9) */
+  maxIter?: number;
+  /** pricing passes cap per level (default 100) */
+  maxRounds?: number;
+  /** aggregate a coarse level when both sides have at least this many points (default 600) */
+  coarseMin?: number;
+  /** points per coarse group (default 4) */
+  group?: number;
+  onRound?: (round: number, violated: number, arcs: number, pivots: number) => void;
+}
+
+type CloudCost = Extract<CostSpec, { kind: 'sqeuclidean' | 'euclidean' }>;
+
+/**
+ * Solve min sum c_ij P_ij over plans with marginals (a, b) > 0 for point-cloud costs (see the file
+ * comment). Returns a basic plan (at most n + m - 1 entries), duals with u_i + v_j = c_ij on it, and
+ * the last all-pairs pricing pass (`dual.max` <= 1e-13 x largest cost when `converged`).
+ * Inputs are not validated here (`emd` does that): weights must be positive with equal totals.
+ * @param cost `sqeuclidean` or `euclidean` clouds (n = a.length, m = b.length, same dimension).
+ * @throws Error only on an internal inconsistency of the simplex (never observed).
+ */
+export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCost, opts: SparseTransportOptions = {}): SparseTransportResult {
+  const { x, y } = cost;
+  const n = x.n;
+  const m = y.n;
+  const d = x.dim;
+  const sq = cost.kind === 'sqeuclidean';
+  const xd = x.data;
+  const yd = y.data;
+  const c = (i: number, j: number): number => {
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const z = xd[i * d + t] - yd[j * d + t];
+      s += z * z;
+    }
+    return sq ? s : Math.sqrt(s);
+  };
+  const [kx, ky] = hilbertKeys([x, y]);
+  const rowOrder = orderByKeys(kx);
+  const colOrder = orderByKeys(ky);
+  const k = Math.min(opts.k ?? 4, n, m);
+  const perRow = opts.perRow ?? 8;
+  const maxIter = opts.maxIter ?? 1e9;
+  const maxRounds = opts.maxRounds ?? 100;
+  const coarseMin = opts.coarseMin ?? 600;
+  const group = opts.group ?? 4;
+  const ns = new SparseNetworkSimplex(a, b, c, (n + m) * (2 * k + 8));
+  let levels = 1;
+  let pricingRounds = 0;
+  if (Math.min(n, m) >= coarseMin) {
+    const gx = aggregate(x, a, rowOrder, group);
+    const gy = aggregate(y, b, colOrder, group);
+    // coarse levels collect 4x more violated pairs per pass (fewer passes; their extra arcs are cheap)
+    const coarse = sparseTransport(gx.mass, gy.mass, { kind: cost.kind, x: gx.points, y: gy.points }, { ...opts, onRound: undefined, perRow: 4 * perRow });
+    levels = coarse.levels + 1;
+    pricingRounds = coarse.pricingRounds;
+    // candidates: member pairs of the coarse support, then k-NN
+    for (let t = 0; t < coarse.rows.length; t++) {
+      const I = coarse.rows[t];
+      const J = coarse.cols[t];
+      const i1 = Math.min(n, (I + 1) * group);
+      const j1 = Math.min(m, (J + 1) * group);
+      for (let p = I * group; p < i1; p++) for (let q = J * group; q < j1; q++) ns.addArc(rowOrder[p], colOrder[q]);
+    }
+    addNearest(ns, x, y, k);
+    const v = new Float64Array(m);
+    for (let q = 0; q < m; q++) v[colOrder[q]] = coarse.v[Math.floor(q / group)];
+    const start = greedyStart(ns, a, b, v, rowOrder, colOrder);
+    ns.startFromForest(start.rows, start.cols, start.mass);
+  } else {
+    addNearest(ns, x, y, k);
+    ns.startNorthWest(rowOrder, colOrder);
+  }
+  let scale = 0;
+  for (let t = 0; t < Math.min(n, m); t++) scale = Math.max(scale, c(rowOrder[t], colOrder[t]));
+  let dual = { max: Infinity, maxAbsCost: 0 };
+  let converged = false;
+  let duals = ns.duals();
+  let stopReason: string | undefined;
+  let rounds = 0;
+  for (;;) {
+    const solved = ns.run(maxIter, 1e-14 * scale);
+    duals = ns.duals();
+    if (!solved) {
+      stopReason = `pivot budget of ${maxIter} exhausted`;
+      break;
+    }
+    if (rounds >= maxRounds) {
+      stopReason = `${maxRounds} pricing passes without dual feasibility`;
+      break;
+    }
+    const rows: number[] = [];
+    const cols: number[] = [];
+    const threshold = 1e-13 * Math.max(scale, dual.maxAbsCost);
+    const collect = { threshold, perRow, rows, cols };
+    const r = sq && n >= 64 && m >= 64 ? dualViolationSqEuclidean(x, y, duals.u, duals.v, collect, d >= 3 ? 8 : 16) : dualViolation(cost, duals.u, duals.v, collect);
+    rounds++;
+    dual = { max: r.max, maxAbsCost: r.maxAbsCost };
+    if (r.maxAbsCost > scale) scale = r.maxAbsCost;
+    let added = 0;
+    for (let t = 0; t < rows.length; t++) if (ns.addArc(rows[t], cols[t]) >= 0) added++;
+    opts.onRound?.(pricingRounds + rounds, rows.length, ns.arcs, ns.iterations);
+    if (rows.length === 0) {
+      converged = true;
+      break;
+    }
+    if (added === 0) {
+      // violated pairs that are already arcs: the restricted solve stopped above its tolerance
+      stopReason = 'pricing found violated pairs already in the arc set';
+      break;
+    }
+  }
+  const plan = ns.plan();
+  return { ...plan, u: duals.u, v: duals.v, dual, iterations: ns.iterations, pricingRounds: pricingRounds + rounds, arcs: ns.arcs, levels, converged, stopReason };
+}
+
+/** Each point's k nearest points of the other cloud, both ways, as arcs. */
+function addNearest(ns: SparseNetworkSimplex, x: Points, y: Points, k: number): void {
+  if (k <= 0) return;
+  const nnY = nearestNeighbours(x, y, k);
+  for (let i = 0; i < x.n; i++) for (let t = 0; t < k; t++) ns.addArc(i, nnY[i * k + t]);
+  const nnX = nearestNeighbours(y, x, k);
+  for (let j = 0; j < y.n; j++) for (let t = 0; t < k; t++) ns.addArc(nnX[j * k + t], j);
+}
+
+/** Groups of `group` consecutive points along `order`: total mass at the mass-weighted centroid. */
+function aggregate(p: Points, w: Float64Array, order: Int32Array, group: number): { points: Points; mass: Float64Array } {
+  const d = p.dim;
+  const G = Math.ceil(p.n / group);
+  const data = new Float64Array(G * d);
+  const mass = new Float64Array(G);
+  for (let q = 0; q < p.n; q++) {
+    const g = Math.floor(q / group);
+    const i = order[q];
+    mass[g] += w[i];
+    for (let c = 0; c < d; c++) data[g * d + c] += w[i] * p.data[i * d + c];
+  }
+  for (let g = 0; g < G; g++) for (let c = 0; c < d; c++) data[g * d + c] /= mass[g];
+  return { points: { data, n: G, dim: d }, mass };
+}
+
+/**
+ * Greedy plan on the arcs of `ns` in increasing c_ij - u_i - v_j (u = c-transform of v over the
+ * arcs), completed by the north-west corner along the orders; positive entries form a forest.
+ */
+function greedyStart(
+  ns: SparseNetworkSimplex,
+  a: Float64Array,
+  b: Float64Array,
+  v: Float64Array,
+  rowOrder: Int32Array,
+  colOrder: Int32Array,
+): { rows: number[]; cols: number[]; mass: number[] } {
+  const { arcRow, arcCol, arcCost } = ns.arcArrays();
+  const E = ns.arcs;
+  const n = a.length;
+  const u = new Float64Array(n).fill(Infinity);
+  for (let e = 0; e < E; e++) {
+    const r = arcCost[e] - v[arcCol[e]];
+    if (r < u[arcRow[e]]) u[arcRow[e]] = r;
+  }
+  const red = new Float64Array(E);
+  for (let e = 0; e < E; e++) red[e] = arcCost[e] - u[arcRow[e]] - v[arcCol[e]];
+  const idx = Int32Array.from({ length: E }, (_, e) => e).sort((p, q) => red[p] - red[q]);
+  const ra = Float64Array.from(a);
+  const rb = Float64Array.from(b);
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const mass: number[] = [];
+  for (let t = 0; t < E; t++) {
+    const e = idx[t];
+    const i = arcRow[e];
+    const j = arcCol[e];
+    const f = Math.min(ra[i], rb[j]);
+    if (!(f > 0)) continue;
+    rows.push(i);
+    cols.push(j);
+    mass.push(f);
+    // exhaust exactly one side (the smaller), so every entry removes a node from later entries
+    if (ra[i] <= rb[j]) {
+      rb[j] -= ra[i];
+      ra[i] = 0;
+    } else {
+      ra[i] -= rb[j];
+      rb[j] = 0;
+    }
+  }
+  const restR = rowOrder.filter((i) => ra[i] > 0);
+  const restC = colOrder.filter((j) => rb[j] > 0);
+  if (restR.length > 0 && restC.length > 0) northWest(a, b, restR, restC, rows, cols, mass, ra, rb);
+  return { rows, cols, mass };
+}

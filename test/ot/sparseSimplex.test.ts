@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { munkres } from 'munkres';
+import type { Points } from '../../src/core/points.ts';
+import { Rng } from '../../src/core/rng.ts';
+import { certifyPlan } from '../../src/ot/certificate.ts';
+import type { CostSpec } from '../../src/ot/costSpec.ts';
+import { emd } from '../../src/ot/emd.ts';
+import { sparseTransport } from '../../src/ot/sparseTransport.ts';
+import { expectClose, TEST_SEED } from '../support/expectClose.ts';
+import { loadFixture, potValues, randomWeights, uniformCloud } from './otFixtures.ts';
+
+type CloudCost = Extract<CostSpec, { kind: 'sqeuclidean' | 'euclidean' }>;
+
+/** sum_k mass_k c(rows_k, cols_k), the plan's cost. */
+function planCost(cost: CloudCost, r: { rows: Int32Array; cols: Int32Array; mass: Float64Array }): number {
+  const d = cost.x.dim;
+  let total = 0;
+  for (let t = 0; t < r.mass.length; t++) {
+    let s = 0;
+    for (let c = 0; c < d; c++) s += (cost.x.data[r.rows[t] * d + c] - cost.y.data[r.cols[t] * d + c]) ** 2;
+    total += r.mass[t] * (cost.kind === 'sqeuclidean' ? s : Math.sqrt(s));
+  }
+  return total;
+}
+
+// Options that force every code path on small inputs: coarse levels from 8 points per side, a
+// single nearest neighbour (so the first restricted optimum is far from the full one and the
+// all-pairs pricing passes must add the missing arcs).
+const forced = { coarseMin: 8, k: 1, perRow: 2 };
+
+test('sparse simplex matches POT 0.8.2 emd2 on the weighted 80 x 120 fixture (both costs, with and without coarse levels)', () => {
+  const { x, y, a, b } = loadFixture('weighted80x120_2d');
+  assert.ok(a && b);
+  for (const kind of ['sqeuclidean', 'euclidean'] as const) {
+    for (const opts of [{}, forced]) {
+      const cost: CloudCost = { kind, x, y };
+      const r = sparseTransport(a, b, cost, opts);
+      assert.ok(r.converged, r.stopReason);
+      const cert = certifyPlan(a, b, cost, r, { u: r.u, v: r.v });
+      assert.ok(cert.optimal, JSON.stringify(cert));
+      // both are exact LP optima; they differ by rounding in sums of ~200 terms (1e-16 each), and by
+      // POT's own tolerance on its reduced costs: 1e-12 relative covers both with margin
+      expectClose(planCost(cost, r), potValues.weighted80x120_2d[kind].emd2, { rtol: 1e-12 }, `${kind} vs POT`);
+    }
+  }
+});
+
+test('integer weights: equals munkres on the points repeated by their multiplicities', () => {
+  const rng = new Rng(TEST_SEED);
+  for (let trial = 0; trial < 12; trial++) {
+    const n = 3 + rng.int(10);
+    const m = 3 + rng.int(10);
+    const ka = Array.from({ length: n }, () => 1 + rng.int(4));
+    const N = ka.reduce((s, k) => s + k, 0);
+    if (N < m) continue;
+    const kb = new Array(m).fill(1);
+    for (let t = m; t < N; t++) kb[rng.int(m)]++;
+    const x = uniformCloud(rng, n, 2);
+    const y = uniformCloud(rng, m, 2);
+    const a = Float64Array.from(ka, (k) => k / N);
+    const b = Float64Array.from(kb, (k) => k / N);
+    const cost: CloudCost = { kind: 'sqeuclidean', x, y };
+    const r = sparseTransport(a, b, cost, forced);
+    assert.ok(r.converged && certifyPlan(a, b, cost, r, { u: r.u, v: r.v }).optimal);
+    // munkres (an independent Hungarian implementation) on the N x N expanded matrix
+    const rep = (p: Points, k: number[]) => k.flatMap((c, i) => Array<number>(c).fill(i)).map((i) => [p.data[2 * i], p.data[2 * i + 1]]);
+    const X = rep(x, ka);
+    const Y = rep(y, kb);
+    const rows = X.map((p) => Y.map((q) => (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2));
+    const ref = munkres(rows).reduce((s, [i, j]) => s + rows[i][j], 0) / N;
+    // exact optima of the same LP; rounding of <= 2N terms of size <= 2: 1e-13 relative is generous
+    expectClose(planCost(cost, r), ref, { rtol: 1e-13, atol: 1e-15 }, `trial ${trial}`);
+  }
+});
+
+test('emd on weighted 800 x 650 3-D clouds: the sparse path equals the dense network simplex, certified', () => {
+  const rng = new Rng(TEST_SEED + 1);
+  const x = uniformCloud(rng, 800, 3);
+  const y = uniformCloud(rng, 650, 3);
+  const a = randomWeights(rng, 800);
+  const b = randomWeights(rng, 650);
+  for (const kind of ['sqeuclidean', 'euclidean'] as const) {
+    const cost: CloudCost = { kind, x, y };
+    const s = emd(a, b, cost);
+    const d = emd(a, b, cost, { method: 'network-simplex' });
+    assert.equal(s.algorithm, 'sparse-simplex');
+    assert.equal(d.algorithm, 'network-simplex');
+    assert.ok(s.certificate.optimal && d.certificate.optimal);
+    assert.ok(s.levels >= 2, 'coarse level used');
+    assert.ok(s.plan.mass.length <= 800 + 650 - 1, 'basic plan');
+    // two exact solvers (different code: dense arcs vs candidate arcs + pricing): rounding only
+    expectClose(s.cost, d.cost, { rtol: 1e-12 }, kind);
+    // the dual objective equals the cost (strong duality) to the same rounding
+    expectClose(s.certificate.dualityGap, 0, { atol: 1e-12 * s.cost }, `${kind} duality gap`);
+  }
+});
+
+test('invariances: permuting points, translating both clouds, scaling coordinates', () => {
+  const rng = new Rng(TEST_SEED + 2);
+  const n = 90;
+  const m = 70;
+  const x = uniformCloud(rng, n, 2);
+  const y = uniformCloud(rng, m, 2);
+  const a = randomWeights(rng, n);
+  const b = randomWeights(rng, m);
+  const base = planCost({ kind: 'sqeuclidean', x, y }, sparseTransport(a, b, { kind: 'sqeuclidean', x, y }, forced));
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+  }
+  const xp = { data: new Float64Array(2 * n), n, dim: 2 };
+  const ap = new Float64Array(n);
+  perm.forEach((p, i) => {
+    xp.data[2 * i] = x.data[2 * p];
+    xp.data[2 * i + 1] = x.data[2 * p + 1];
+    ap[i] = a[p];
+  });
+  const shift = (p: Points, s: number) => ({ ...p, data: p.data.map((v, t) => v + (t % 2 === 0 ? s : -2 * s)) });
+  const scale = (p: Points, s: number) => ({ ...p, data: p.data.map((v) => v * s) });
+  const cases: [string, number][] = [
+    ['permuted rows', planCost({ kind: 'sqeuclidean', x: xp, y }, sparseTransport(ap, b, { kind: 'sqeuclidean', x: xp, y }, forced))],
+    ['translated', planCost({ kind: 'sqeuclidean', x: shift(x, 3), y: shift(y, 3) }, sparseTransport(a, b, { kind: 'sqeuclidean', x: shift(x, 3), y: shift(y, 3) }, forced))],
+    ['scaled by 2 (cost / 4)', planCost({ kind: 'sqeuclidean', x: scale(x, 2), y: scale(y, 2) }, sparseTransport(a, b, { kind: 'sqeuclidean', x: scale(x, 2), y: scale(y, 2) }, forced)) / 4],
+  ];
+  for (const [what, c] of cases) {
+    // the optimum is invariant; translation by 3 rounds coordinates at ~1e-15 absolute, so costs of
+    // size ~0.1 agree to ~1e-13 relative; permutation and scaling by 2 only reorder sums (1e-14)
+    expectClose(c, base, { rtol: 1e-12 }, what);
+  }
+});
+
+test('degenerate weights: zeros (dropped, c-transform duals), one point, coincident points', () => {
+  const rng = new Rng(TEST_SEED + 3);
+  // zeros through emd's sparse path (n m >= 250000)
+  const n = 600;
+  const m = 500;
+  const x = uniformCloud(rng, n, 2);
+  const y = uniformCloud(rng, m, 2);
+  const a = randomWeights(rng, n);
+  const b = randomWeights(rng, m);
+  for (let i = 0; i < n; i += 7) a[i] = 0;
+  for (let j = 3; j < m; j += 11) b[j] = 0;
+  const sb = b.reduce((p, q) => p + q, 0);
+  const sa = a.reduce((p, q) => p + q, 0);
+  for (let j = 0; j < m; j++) b[j] *= sa / sb;
+  const cost: CloudCost = { kind: 'sqeuclidean', x, y };
+  const s = emd(a, b, cost);
+  const d = emd(a, b, cost, { method: 'network-simplex' });
+  assert.equal(s.algorithm, 'sparse-simplex');
+  assert.ok(s.certificate.optimal, JSON.stringify(s.certificate));
+  expectClose(s.cost, d.cost, { rtol: 1e-12 }, 'zeros: sparse vs dense'); // rounding only
+  for (let t = 0; t < s.plan.rows.length; t++) assert.ok(a[s.plan.rows[t]] > 0 && b[s.plan.cols[t]] > 0, 'no mass on zero-weight points');
+  // one source point: the only plan sends b_j to every y_j
+  const one = { data: Float64Array.of(0.3, 0.7), n: 1, dim: 2 };
+  const bw = randomWeights(rng, 40);
+  const y40 = uniformCloud(rng, 40, 2);
+  const r1 = sparseTransport(Float64Array.of(1), bw, { kind: 'euclidean', x: one, y: y40 }, forced);
+  let ref = 0;
+  for (let j = 0; j < 40; j++) ref += bw[j] * Math.hypot(0.3 - y40.data[2 * j], 0.7 - y40.data[2 * j + 1]);
+  expectClose(planCost({ kind: 'euclidean', x: one, y: y40 }, r1), ref, { rtol: 1e-14 }, 'one point'); // same sum, reordered
+  // all points equal on both sides: cost 0 exactly
+  const same = (k: number) => ({ data: new Float64Array(2 * k).fill(0.25), n: k, dim: 2 });
+  const r0 = sparseTransport(randomWeights(rng, 30), randomWeights(rng, 20), { kind: 'sqeuclidean', x: same(30), y: same(20) }, forced);
+  assert.ok(r0.converged);
+  assert.equal(planCost({ kind: 'sqeuclidean', x: same(30), y: same(20) }, r0), 0);
+});
+
+test('the certificate detects a perturbed dual and a budget cut is reported, never silent', () => {
+  const rng = new Rng(TEST_SEED + 4);
+  const x = uniformCloud(rng, 120, 3);
+  const y = uniformCloud(rng, 100, 3);
+  const a = randomWeights(rng, 120);
+  const b = randomWeights(rng, 100);
+  const cost: CloudCost = { kind: 'sqeuclidean', x, y };
+  const r = sparseTransport(a, b, cost, forced);
+  const ok = certifyPlan(a, b, cost, r, { u: r.u, v: r.v });
+  assert.ok(ok.optimal);
+  // raising one u_i by 1e-6 (>> the 1e-9 x max cost tolerance) breaks complementary slackness on its
+  // plan entries; lowering it does too, and raising it enough creates a dual violation
+  for (const delta of [1e-6, -1e-6, 0.5]) {
+    const u = Float64Array.from(r.u);
+    u[r.rows[0]] += delta;
+    const bad = certifyPlan(a, b, cost, r, { u, v: r.v });
+    assert.equal(bad.optimal, false, `perturbation ${delta}`);
+    if (delta === 0.5) assert.ok(bad.maxDualViolation > 0.1);
+  }
+  const cut = sparseTransport(a, b, cost, { ...forced, maxIter: 5 });
+  assert.equal(cut.converged, false);
+  assert.match(cut.stopReason ?? '', /pivot budget/);
+  // through emd's sparse path (600 x 500 >= 250000 pairs): converged false, with the reason
+  const big: CloudCost = { kind: 'sqeuclidean', x: uniformCloud(rng, 600, 2), y: uniformCloud(rng, 500, 2) };
+  const e = emd(randomWeights(rng, 600), randomWeights(rng, 500), big, { maxIter: 5 });
+  assert.equal(e.algorithm, 'sparse-simplex');
+  assert.equal(e.converged, false);
+  assert.match(e.stopReason ?? '', /pivot budget/);
+});

@@ -7,7 +7,8 @@
 import type * as Ort from 'onnxruntime-node';
 import { NumericalError } from '../../core/errors.ts';
 import type { AdamState, MlpEngine, TrainStepOptions } from './mlpEngine.ts';
-import { buildForwardGraph, buildTrainStepGraph, paramNames, paramShapes } from './mlpGraphs.ts';
+import { buildForwardGraph, paramNames, paramShapes } from './mlpGraphs.ts';
+import { buildTrainStepGraph } from './trainStepGraph.ts';
 import { onnxRuntime } from './optionalDependencies.ts';
 
 type Tensor = Ort.Tensor;

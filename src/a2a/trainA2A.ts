@@ -22,17 +22,15 @@
 import { assertInteger, assertPositive } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
-import type { TrainState } from '../nn/train/checkpointFormat.ts';
-import type { LrScheduleKind } from '../nn/train/lrSchedule.ts';
 import { minibatchAssignment } from '../nn/train/minibatchAssignment.ts';
-import { runTrainSteps } from '../nn/train/trainSteps.ts';
+import { runTrainSteps, type TrainLoop } from '../nn/train/trainSteps.ts';
 import { A2AEngine } from './a2aEngine.ts';
 import type { A2AVariant } from './a2aGraphs.ts';
 import { type A2AMethod, A2AModel, type A2AModelMeta, modelSizes, packModelRows, type PartialDiffusionSettings } from './a2aModel.ts';
 import { type ConditionalSamples, a2aCoupling, checkConditionalSamples, defaultBeta } from './coupling.ts';
 
-/** Options of {@link trainA2A}. */
-export interface TrainA2AOptions {
+/** Options of {@link trainA2A} (the step loop's in {@link TrainLoop}; lrSchedule default constant). */
+export interface TrainA2AOptions extends TrainLoop {
   /** Training set for B1. */
   data: ConditionalSamples;
   /** Training set for B2 (default: `data`; the reference code uses a second independent set). */
@@ -40,25 +38,14 @@ export interface TrainA2AOptions {
   method?: A2AMethod;
   variant?: A2AVariant;
   hidden: number[];
-  steps: number;
   batchSize: number;
-  lr: number;
   /** Paper-convention beta (default N^(1/(2 d_c)) with N the batch size). */
   beta?: number;
   /** pdcfg: sampling settings stored in the model (default partialT 0.3, guidance 0.3). */
   partial?: PartialDiffusionSettings;
-  seed: number;
-  lrSchedule?: LrScheduleKind;
-  warmup?: number;
   /** Global gradient-norm clip (default Infinity: none, as the reference code). */
   maxGradNorm?: number;
-  /** EMA decay of the weights (default none). */
-  ema?: number;
   threads?: number;
-  onProgress?: (step: number, loss: number) => void;
-  checkpointEvery?: number;
-  onCheckpoint?: (state: TrainState) => void | Promise<void>;
-  resume?: TrainState;
 }
 
 /** The string that identifies a configuration (a resume from another one is refused). */

@@ -22,16 +22,14 @@ import { assertInteger, assertPositive } from '../../core/check.ts';
 import { InputError } from '../../core/errors.ts';
 import type { Points } from '../../core/points.ts';
 import type { Schedule } from '../../schedules/schedule.ts';
-import type { TrainState } from './checkpointFormat.ts';
 import { type Coupling, couplePairs } from './couplings.ts';
 import { createMlpEngine } from '../models/engine.ts';
 import type { FlowModel, FlowModelMeta } from '../models/flowModel.ts';
-import type { LrScheduleKind } from './lrSchedule.ts';
 import { OnnxFlowModel } from '../models/onnxFlowModel.ts';
-import { runTrainSteps } from './trainSteps.ts';
+import { runTrainSteps, type TrainLoop } from './trainSteps.ts';
 
-/** Options of {@link trainFlowModel} (contract H6 plus additions). */
-export interface TrainFlowModelOptions {
+/** Options of {@link trainFlowModel} (contract H6 plus additions; the step loop's in {@link TrainLoop}). */
+export interface TrainFlowModelOptions extends TrainLoop {
   /** Training data (the distribution at t = 0). */
   data: Points;
   /** Source at t = tau: `gaussian` (default, N(0, I)) or a point set of the same dimension. */
@@ -45,32 +43,13 @@ export interface TrainFlowModelOptions {
   scheduleFile?: Record<string, unknown>;
   coupling: Coupling;
   hidden: number[];
-  steps: number;
   batchSize: number;
-  lr: number;
-  seed: number;
-  /**
-   * EMA decay of the weights (e.g. 0.999), warmed up as min(ema, (1 + k)/(10 + k)) at step k; the
-   * returned model uses the EMA weights. Default: no EMA.
-   */
-  ema?: number;
-  /** Learning-rate schedule after warm-up (default cosine). */
-  lrSchedule?: LrScheduleKind;
-  /** Warm-up steps (default 0). */
-  warmup?: number;
   /** Global gradient-norm clip (default 1; Infinity disables). */
   maxGradNorm?: number;
   /** Sinkhorn entropic regularisation, relative to the mean pairwise cost of the batch (default 0.05). */
   sinkhornReg?: number;
   /** onnxruntime threads (default 1). */
   threads?: number;
-  onProgress?: (step: number, loss: number) => void;
-  /** Call `onCheckpoint` every this many steps (default: never). */
-  checkpointEvery?: number;
-  /** Receives the full state to store (the caller writes it atomically). */
-  onCheckpoint?: (state: TrainState) => void | Promise<void>;
-  /** Continue from this state (must come from a run with the same configuration and seed). */
-  resume?: TrainState;
 }
 
 /** A string that identifies a training configuration (resume is refused on a mismatch). */

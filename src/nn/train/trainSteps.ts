@@ -23,22 +23,29 @@ export interface ResumableEngine {
   setAdamState(state: AdamState): void;
 }
 
-/** Settings of {@link runTrainSteps} (the fields of the same name in the training options). */
+/** The options of a training run that {@link runTrainSteps} reads (shared by flow-model and A2A training). */
 export interface TrainLoop {
-  /** Total steps of the run (1-based steps start + 1 ..= steps are run). */
+  /** Total optimiser steps of the run. */
   steps: number;
-  seed: number;
-  /** Base learning rate, scheduled by `lrSchedule` with `warmup` warm-up steps (default 0). */
+  /** Base learning rate (Adam), scheduled by `lrSchedule` after `warmup` steps. */
   lr: number;
-  lrSchedule: LrScheduleKind;
-  warmup?: number;
-  /** EMA decay, warmed up as min(ema, (1 + k)/(10 + k)) at step k (default: no EMA). */
+  /** Seed of the initialisation and of the per-step random streams stepRng(seed, k). */
+  seed: number;
+  /**
+   * EMA decay of the weights (e.g. 0.999), warmed up as min(ema, (1 + k)/(10 + k)) at step k; the
+   * returned model uses the EMA weights. Default: no EMA.
+   */
   ema?: number;
+  /** Learning-rate schedule after warm-up (default: cosine for flow models, constant for A2A). */
+  lrSchedule?: LrScheduleKind;
+  /** Linear warm-up steps (default 0). */
+  warmup?: number;
   onProgress?: (step: number, loss: number) => void;
   /** Call `onCheckpoint` every this many steps and at the last step (default: never). */
   checkpointEvery?: number;
+  /** Receives the full state to store (the caller writes it atomically). */
   onCheckpoint?: (state: TrainState) => void | Promise<void>;
-  /** Continue from this state (written by a run with the same `configKey`). */
+  /** Continue from this state (must come from a run with the same configuration and seed). */
   resume?: TrainState;
 }
 
@@ -55,7 +62,7 @@ export interface TrainLoop {
  */
 export async function runTrainSteps(
   engine: ResumableEngine,
-  o: TrainLoop,
+  o: TrainLoop & { lrSchedule: LrScheduleKind },
   configKey: string,
   where: string,
   trainStep: (step: number, rng: Rng, lr: number) => Promise<number>,

@@ -1,27 +1,29 @@
 /**
  * {@link MlpEngine} on onnxruntime-node: one session runs the whole training step graph (forward,
  * backward, clipping, Adam), another the forward graph; both, the parameters and the Adam moments
- * are held by an {@link OnnxAdamTrainer}. This class packs the rows [x, t] and the targets into
- * tensors reused across steps. Node-only.
+ * are held by the base class {@link OnnxAdamEngine}. This class packs the rows [x, t] and the
+ * targets into tensors reused across steps. Node-only.
  */
 import type * as Ort from 'onnxruntime-node';
-import type { AdamState, MlpEngine, TrainStepOptions } from './mlpEngine.ts';
-import { float32Tensor, OnnxAdamTrainer } from './onnxAdamTrainer.ts';
+import type { MlpEngine, TrainStepOptions } from './mlpEngine.ts';
+import { float32Tensor, OnnxAdamEngine, type OnnxSessions } from './onnxAdamEngine.ts';
 import { buildTrainStepGraph } from './trainStepGraph.ts';
 
 type Tensor = Ort.Tensor;
 
-export class OnnxMlpEngine implements MlpEngine {
+export class OnnxMlpEngine extends OnnxAdamEngine implements MlpEngine {
   readonly dim: number;
   private readonly xBuf: Float32Array;
   private readonly xTensor: Tensor;
   private readonly yTensor: Tensor;
 
   private constructor(
-    readonly sizes: readonly number[],
+    sizes: readonly number[],
     readonly batchSize: number,
-    private readonly trainer: OnnxAdamTrainer,
+    sessions: OnnxSessions,
+    params: readonly Float32Array[],
   ) {
+    super(sizes, 'training', sessions, params);
     this.dim = sizes[sizes.length - 1];
     this.xBuf = new Float32Array(batchSize * sizes[0]);
     this.xTensor = float32Tensor(this.xBuf, [batchSize, sizes[0]]);
@@ -35,8 +37,7 @@ export class OnnxMlpEngine implements MlpEngine {
     o: { threads: number; beta1: number; beta2: number; eps: number },
   ): Promise<OnnxMlpEngine> {
     const graph = buildTrainStepGraph(sizes, batchSize, { beta1: o.beta1, beta2: o.beta2, eps: o.eps });
-    const trainer = await OnnxAdamTrainer.create(sizes, graph, params, { threads: o.threads, label: 'training' });
-    return new OnnxMlpEngine(sizes, batchSize, trainer);
+    return new OnnxMlpEngine(sizes, batchSize, await OnnxAdamEngine.openSessions(sizes, graph, o.threads), params);
   }
 
   private fillInput(x: Float32Array, t: Float32Array, n: number, out: Float32Array): void {
@@ -52,32 +53,12 @@ export class OnnxMlpEngine implements MlpEngine {
     const B = this.batchSize;
     this.fillInput(x, t, B, this.xBuf);
     (this.yTensor.data as Float32Array).set(target.subarray(0, B * this.dim));
-    return this.trainer.trainStep(this.xTensor, this.yTensor, opts);
+    return this.runTrainStep(this.xTensor, this.yTensor, opts);
   }
 
   async predict(x: Float32Array, t: Float32Array, n: number): Promise<Float32Array> {
     const buf = new Float32Array(n * (this.dim + 1));
     this.fillInput(x, t, n, buf);
-    return this.trainer.forward(float32Tensor(buf, [n, this.dim + 1]));
-  }
-
-  getParams(): Float32Array[] {
-    return this.trainer.getParams();
-  }
-
-  setParams(params: readonly Float32Array[]): void {
-    this.trainer.setParams(params);
-  }
-
-  getAdamState(): AdamState {
-    return this.trainer.getAdamState();
-  }
-
-  setAdamState(s: AdamState): void {
-    this.trainer.setAdamState(s);
-  }
-
-  async dispose(): Promise<void> {
-    await this.trainer.dispose();
+    return this.runForward(float32Tensor(buf, [n, this.dim + 1]));
   }
 }

@@ -1,10 +1,10 @@
 /**
- * {@link OnnxAdamTrainer}: what the onnxruntime engines (flow models: `onnxMlpEngine.ts`; A2A:
- * src/a2a/a2aEngine.ts) share. It owns a training-step session (a graph of `trainStepGraph.ts`), a
+ * {@link OnnxAdamEngine}: the base of the onnxruntime engines (flow models: `onnxMlpEngine.ts`;
+ * A2A: src/a2a/a2aEngine.ts). It holds a training-step session (a graph of `trainStepGraph.ts`), a
  * forward session (`buildForwardGraph` of `mlpGraphs.ts`), the parameters and the Adam state.
  * Parameters and moments stay onnxruntime tensors between steps: each step's outputs `new_*`,
- * `new_m_*`, `new_v_*` are fed back as the next step's inputs, with no copy in JS. The engines
- * only pack their inputs `X` and targets `T`. Node-only (onnxruntime-node, loaded on first use).
+ * `new_m_*`, `new_v_*` are fed back as the next step's inputs, with no copy in JS. A subclass only
+ * packs its inputs `X` and targets `T`. Node-only (onnxruntime-node, loaded on first use).
  */
 import type * as Ort from 'onnxruntime-node';
 import { NumericalError } from '../../core/errors.ts';
@@ -19,8 +19,14 @@ export function float32Tensor(data: Float32Array, dims: readonly number[]): Tens
   return new (onnxRuntime().Tensor)('float32', data, dims);
 }
 
+/** The two sessions of an {@link OnnxAdamEngine}. */
+export interface OnnxSessions {
+  train: Ort.InferenceSession;
+  forward: Ort.InferenceSession;
+}
+
 /** Parameters, Adam moments and the two sessions of one MLP trained by a step graph. */
-export class OnnxAdamTrainer {
+export class OnnxAdamEngine {
   private params: Tensor[];
   private m: Tensor[];
   private v: Tensor[];
@@ -28,11 +34,14 @@ export class OnnxAdamTrainer {
   private readonly names: string[];
   private readonly shapes: number[][];
 
-  private constructor(
+  /**
+   * Start at step 0 with zero moments and a copy of `params` (order W0, b0, W1, b1, ...).
+   * @param label names the step in the error message ("<label> step k: non-finite loss ...").
+   */
+  protected constructor(
     readonly sizes: readonly number[],
     private readonly label: string,
-    private readonly trainSession: Ort.InferenceSession,
-    private readonly fwdSession: Ort.InferenceSession,
+    private readonly sessions: OnnxSessions,
     params: readonly Float32Array[],
   ) {
     this.names = paramNames(sizes);
@@ -43,22 +52,20 @@ export class OnnxAdamTrainer {
   }
 
   /**
-   * Open the sessions (sequential execution, full graph optimisation, `threads` intra-op threads)
-   * and start at step 0 with zero moments and a copy of `params` (order W0, b0, W1, b1, ...).
-   * @param trainGraph the training-step graph (inputs and outputs of `TrainStepGraph`) for `sizes`.
-   * @param label names the step in the error message ("<label> step k: non-finite loss ...").
+   * Open the sessions of `trainGraph` (inputs and outputs of `TrainStepGraph`) and of the forward
+   * graph of `sizes`: sequential execution, full graph optimisation, `threads` intra-op threads.
    */
-  static async create(sizes: readonly number[], trainGraph: Uint8Array, params: readonly Float32Array[], o: { threads: number; label: string }): Promise<OnnxAdamTrainer> {
+  protected static async openSessions(sizes: readonly number[], trainGraph: Uint8Array, threads: number): Promise<OnnxSessions> {
     const sessionOptions = {
-      intraOpNumThreads: o.threads,
+      intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: 'sequential' as const,
       graphOptimizationLevel: 'all' as const,
     };
     const ort = onnxRuntime();
     const train = await ort.InferenceSession.create(trainGraph, sessionOptions);
-    const fwd = await ort.InferenceSession.create(buildForwardGraph(sizes), sessionOptions);
-    return new OnnxAdamTrainer(sizes, o.label, train, fwd, params);
+    const forward = await ort.InferenceSession.create(buildForwardGraph(sizes), sessionOptions);
+    return { train, forward };
   }
 
   /**
@@ -67,7 +74,7 @@ export class OnnxAdamTrainer {
    * @returns the loss before the update and the gradient norm before clipping.
    * @throws NumericalError if either is not finite (the state is then left unchanged).
    */
-  async trainStep(X: Tensor, T: Tensor, opts: TrainStepOptions): Promise<{ loss: number; gradNorm: number }> {
+  protected async runTrainStep(X: Tensor, T: Tensor, opts: TrainStepOptions): Promise<{ loss: number; gradNorm: number }> {
     const feeds: Record<string, Tensor> = {
       X,
       T,
@@ -80,7 +87,7 @@ export class OnnxAdamTrainer {
       feeds[`m_${n}`] = this.m[i];
       feeds[`v_${n}`] = this.v[i];
     });
-    const out = await this.trainSession.run(feeds);
+    const out = await this.sessions.train.run(feeds);
     const loss = (out.loss.data as Float32Array)[0];
     const gradNorm = (out.gradNorm.data as Float32Array)[0];
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
@@ -94,12 +101,12 @@ export class OnnxAdamTrainer {
   }
 
   /** Network outputs `Y` for the input rows `X` [n, in], with the current parameters or `params`. */
-  async forward(X: Tensor, params?: readonly Float32Array[]): Promise<Float32Array> {
+  protected async runForward(X: Tensor, params?: readonly Float32Array[]): Promise<Float32Array> {
     const feeds: Record<string, Tensor> = { X };
     this.names.forEach((n, i) => {
       feeds[n] = params ? float32Tensor(params[i] as Float32Array, this.shapes[i]) : this.params[i];
     });
-    const out = await this.fwdSession.run(feeds);
+    const out = await this.sessions.forward.run(feeds);
     return out.Y.data as Float32Array;
   }
 
@@ -128,7 +135,7 @@ export class OnnxAdamTrainer {
   }
 
   async dispose(): Promise<void> {
-    await this.trainSession.release();
-    await this.fwdSession.release();
+    await this.sessions.train.release();
+    await this.sessions.forward.release();
   }
 }

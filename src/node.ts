@@ -14,7 +14,9 @@ export * from './nn/models/loadFlowModel.ts';
 export * from './nn/models/mlpGraphs.ts';
 export * from './nn/models/onnxFlowModel.ts';
 export * from './nn/models/onnxGraph.ts';
+export * from './nn/models/onnxAdamEngine.ts';
 export * from './nn/models/onnxMlpEngine.ts';
+export * from './nn/models/trainStepGraph.ts';
 export * from './nn/train/checkpointFiles.ts';
 export * from './nn/train/trainFlowModel.ts';
 

@@ -11,11 +11,11 @@
  *   that map is absorbed by the first layer.)
  *
  * One graph = forward, loss mean over B*dx of (v - T)^2, hand-derived backward (for the
- * antisymmetric variant dL/dY = [dv; -dv]), global-norm clipping and Adam with bias correction,
- * exactly as buildTrainStepGraph of mlpGraphs.ts. Browser-safe (graph construction only).
+ * antisymmetric variant dL/dY = [dv; -dv]), global-norm clipping and Adam with bias correction:
+ * the {@link TrainStepGraph} of nn/models/trainStepGraph.ts with the variant's head between the
+ * network output and v. Browser-safe (graph construction only).
  */
-import { OnnxGraph } from '../nn/models/onnxGraph.ts';
-import { paramNames, paramShapes } from '../nn/models/mlpGraphs.ts';
+import { type AdamConstants, TrainStepGraph } from '../nn/models/trainStepGraph.ts';
 
 /** The two network variants. */
 export type A2AVariant = 'plain' | 'antisymmetric';
@@ -89,92 +89,22 @@ export function combineOutputs(variant: A2AVariant, y: ArrayLike<number>, n: num
  * moments `m_<name>`, `v_<name>`, scalars `lr`, `step` (1-based), `maxNorm`. Outputs `loss`,
  * `gradNorm` (before clipping), `new_<name>`, `new_m_<name>`, `new_v_<name>`.
  */
-export function buildA2ATrainGraph(variant: A2AVariant, sizes: readonly number[], batch: number, adam: { beta1: number; beta2: number; eps: number }): Uint8Array {
-  const g = new OnnxGraph();
-  const L = sizes.length - 1;
-  const dx = sizes[L];
-  const R = rowsPerSample(variant) * batch;
-  const x = g.input('X', [R, sizes[0]]);
-  const target = g.input('T', [batch, dx]);
-  const names = paramNames(sizes);
-  const shapes = paramShapes(sizes);
-  const params = names.map((n, i) => g.input(n, shapes[i]));
-  const ms = names.map((n, i) => g.input(`m_${n}`, shapes[i]));
-  const vs = names.map((n, i) => g.input(`v_${n}`, shapes[i]));
-  const lr = g.input('lr', []);
-  const step = g.input('step', []);
-  const maxNorm = g.input('maxNorm', []);
-
-  // forward
-  const pre: string[] = [];
-  const act: string[] = [x];
-  const sig: string[] = [];
-  let a = x;
-  for (let k = 0; k < L; k++) {
-    const h = g.node('Gemm', [a, params[2 * k], params[2 * k + 1]]);
-    pre.push(h);
-    if (k < L - 1) {
-      const s = g.node('Sigmoid', [h]);
-      sig.push(s);
-      a = g.node('Mul', [h, s]);
-      act.push(a);
-    } else {
-      a = h;
-    }
-  }
+export function buildA2ATrainGraph(variant: A2AVariant, sizes: readonly number[], batch: number, adam: AdamConstants): Uint8Array {
+  const dx = sizes[sizes.length - 1];
+  const t = new TrainStepGraph(sizes, rowsPerSample(variant) * batch, batch);
+  const g = t.g;
+  const f = t.forward();
   const axis0 = g.constInt64([0]);
-  let v = a;
+  let v = f.out;
   if (variant === 'antisymmetric') {
-    const top = g.node('Slice', [a, g.constInt64([0]), g.constInt64([batch]), axis0]);
-    const bot = g.node('Slice', [a, g.constInt64([batch]), g.constInt64([2 * batch]), axis0]);
+    const top = g.node('Slice', [f.out, g.constInt64([0]), g.constInt64([batch]), axis0]);
+    const bot = g.node('Slice', [f.out, g.constInt64([batch]), g.constInt64([2 * batch]), axis0]);
     v = g.node('Sub', [top, bot]);
   }
-  const diff = g.node('Sub', [v, target]);
-  const loss = g.node('ReduceMean', [g.node('Mul', [diff, diff])], { keepdims: 0 });
-  g.output(loss, 'loss', []);
-
-  // backward
+  const diff = t.mseLoss(v);
   const one = g.constFloat([1]);
-  const grads: string[] = new Array(names.length);
   const dv = g.node('Mul', [diff, g.constFloat([2 / (batch * dx)])]);
-  let dh = variant === 'plain' ? dv : g.node('Concat', [dv, g.node('Neg', [dv])], { axis: 0 });
-  for (let k = L - 1; k >= 0; k--) {
-    grads[2 * k] = g.node('Gemm', [act[k], dh], { transA: 1 });
-    grads[2 * k + 1] = g.node('ReduceSum', [dh, axis0], { keepdims: 0 });
-    if (k > 0) {
-      const da = g.node('Gemm', [dh, params[2 * k]], { transB: 1 });
-      const s = sig[k - 1];
-      const h = pre[k - 1];
-      const dsilu = g.node('Mul', [s, g.node('Add', [one, g.node('Mul', [h, g.node('Sub', [one, s])])])]);
-      dh = g.node('Mul', [da, dsilu]);
-    }
-  }
-  let sq = '';
-  for (const gr of grads) {
-    const s = g.node('ReduceSumSquare', [gr], { keepdims: 0 });
-    sq = sq ? g.node('Add', [sq, s]) : s;
-  }
-  const norm = g.node('Sqrt', [sq]);
-  g.output(norm, 'gradNorm', []);
-  const scale = g.node('Min', [one, g.node('Div', [maxNorm, g.node('Add', [norm, g.constFloat([1e-6])])])]);
-  const b1 = g.constFloat([adam.beta1]);
-  const b2 = g.constFloat([adam.beta2]);
-  const omb1 = g.constFloat([1 - adam.beta1]);
-  const omb2 = g.constFloat([1 - adam.beta2]);
-  const eps = g.constFloat([adam.eps]);
-  const bc1 = g.node('Sub', [one, g.node('Pow', [b1, step])]);
-  const bc2 = g.node('Sub', [one, g.node('Pow', [b2, step])]);
-  const stepSize = g.node('Div', [lr, bc1]);
-  const invSqrtBc2 = g.node('Div', [one, g.node('Sqrt', [bc2])]);
-  names.forEach((name, i) => {
-    const gr = g.node('Mul', [grads[i], scale]);
-    const m = g.node('Add', [g.node('Mul', [ms[i], b1]), g.node('Mul', [gr, omb1])]);
-    const vv = g.node('Add', [g.node('Mul', [vs[i], b2]), g.node('Mul', [g.node('Mul', [gr, gr]), omb2])]);
-    const denom = g.node('Add', [g.node('Mul', [g.node('Sqrt', [vv]), invSqrtBc2]), eps]);
-    const upd = g.node('Mul', [g.node('Div', [m, denom]), stepSize]);
-    g.output(g.node('Sub', [params[i], upd]), `new_${name}`, shapes[i]);
-    g.output(m, `new_m_${name}`, shapes[i]);
-    g.output(vv, `new_v_${name}`, shapes[i]);
-  });
+  const dOut = variant === 'plain' ? dv : g.node('Concat', [dv, g.node('Neg', [dv])], { axis: 0 });
+  t.clipAndAdam(t.backward(f, dOut, one, axis0), one, adam);
   return g.toBytes(`a2a_${variant}_train_step`);
 }

@@ -15,22 +15,22 @@
  * (condition dropout 0.5, as the reference).
  *
  * Adam (PyTorch defaults), learning-rate schedule of nn/train/lrSchedule.ts, global-norm clipping,
- * optional EMA. Step k draws from stepRng(seed, k), so a resumed run reproduces the uninterrupted
- * one bit for bit (same thread count). Node-only (onnxruntime).
+ * optional EMA: the step loop, resume and checkpoints of nn/train/trainSteps.ts. Step k draws from
+ * stepRng(seed, k), so a resumed run reproduces the uninterrupted one bit for bit (same thread
+ * count). Node-only (onnxruntime).
  */
 import { assertInteger, assertPositive } from '../core/check.ts';
 import { InputError } from '../core/errors.ts';
-import type { TrainState } from '../nn/train/checkpointFormat.ts';
-import { type LrScheduleKind, learningRate } from '../nn/train/lrSchedule.ts';
+import type { Rng } from '../core/rng.ts';
 import { minibatchAssignment } from '../nn/train/minibatchAssignment.ts';
-import { stepRng } from '../nn/train/stepRng.ts';
+import { runTrainSteps, type TrainLoop } from '../nn/train/trainSteps.ts';
 import { A2AEngine } from './a2aEngine.ts';
 import type { A2AVariant } from './a2aGraphs.ts';
 import { type A2AMethod, A2AModel, type A2AModelMeta, modelSizes, packModelRows, type PartialDiffusionSettings } from './a2aModel.ts';
 import { type ConditionalSamples, a2aCoupling, checkConditionalSamples, defaultBeta } from './coupling.ts';
 
-/** Options of {@link trainA2A}. */
-export interface TrainA2AOptions {
+/** Options of {@link trainA2A} (the step loop's in {@link TrainLoop}; lrSchedule default constant). */
+export interface TrainA2AOptions extends TrainLoop {
   /** Training set for B1. */
   data: ConditionalSamples;
   /** Training set for B2 (default: `data`; the reference code uses a second independent set). */
@@ -38,25 +38,14 @@ export interface TrainA2AOptions {
   method?: A2AMethod;
   variant?: A2AVariant;
   hidden: number[];
-  steps: number;
   batchSize: number;
-  lr: number;
   /** Paper-convention beta (default N^(1/(2 d_c)) with N the batch size). */
   beta?: number;
   /** pdcfg: sampling settings stored in the model (default partialT 0.3, guidance 0.3). */
   partial?: PartialDiffusionSettings;
-  seed: number;
-  lrSchedule?: LrScheduleKind;
-  warmup?: number;
   /** Global gradient-norm clip (default Infinity: none, as the reference code). */
   maxGradNorm?: number;
-  /** EMA decay of the weights (default none). */
-  ema?: number;
   threads?: number;
-  onProgress?: (step: number, loss: number) => void;
-  checkpointEvery?: number;
-  onCheckpoint?: (state: TrainState) => void | Promise<void>;
-  resume?: TrainState;
 }
 
 /** The string that identifies a configuration (a resume from another one is refused). */
@@ -117,18 +106,6 @@ export async function trainA2A(o: TrainA2AOptions): Promise<{ model: A2AModel; l
   const sizes = modelSizes(meta);
   const engine = await A2AEngine.create(variant, sizes, B, { seed: o.seed, threads: o.threads ?? 1 });
   const configKey = a2aConfigKey(o);
-  const losses: number[] = [];
-  let ema: Float32Array[] | null = o.ema !== undefined ? engine.getParams() : null;
-  let start = 0;
-  if (o.resume) {
-    const r = o.resume;
-    if (r.configKey !== configKey) throw new InputError(`checkpoint was written by a different configuration (${r.configKey}), this run is ${configKey}`, `${where}.resume`);
-    engine.setParams(r.params);
-    engine.setAdamState(r.adam);
-    ema = r.ema ? r.ema.map((p) => p.slice()) : ema;
-    losses.push(...r.losses);
-    start = r.step;
-  }
   const maxNorm = o.maxGradNorm ?? Number.POSITIVE_INFINITY;
   const b1: ConditionalSamples = { x: new Float64Array(B * dx), c: new Float64Array(B * dc), n: B, dx, dc };
   const b2: ConditionalSamples = { x: new Float64Array(B * dx), c: new Float64Array(B * dc), n: B, dx, dc };
@@ -138,7 +115,7 @@ export async function trainA2A(o: TrainA2AOptions): Promise<{ model: A2AModel; l
   const c2 = new Float64Array(B * dc);
   const target = new Float32Array(B * dx);
   const cost = new Float64Array(B * B);
-  const draw = (from: ConditionalSamples, into: ConditionalSamples, rng: ReturnType<typeof stepRng>) => {
+  const draw = (from: ConditionalSamples, into: ConditionalSamples, rng: Rng) => {
     for (let i = 0; i < B; i++) {
       const j = rng.int(from.n);
       for (let k = 0; k < dx; k++) into.x[i * dx + k] = from.x[j * dx + k];
@@ -146,8 +123,8 @@ export async function trainA2A(o: TrainA2AOptions): Promise<{ model: A2AModel; l
     }
   };
   try {
-    for (let step = start + 1; step <= o.steps; step++) {
-      const rng = stepRng(o.seed, step);
+    const loop = { ...o, lrSchedule: o.lrSchedule ?? 'constant' };
+    const { losses, weights } = await runTrainSteps(engine, loop, configKey, where, async (_step, rng, lr) => {
       draw(o.data, b1, rng);
       draw(d2, b2, rng);
       let perm: Int32Array;
@@ -196,31 +173,8 @@ export async function trainA2A(o: TrainA2AOptions): Promise<{ model: A2AModel; l
         }
       }
       const X = packModelRows(meta, t, xt, c1, c2, B);
-      const lr = learningRate(o.lrSchedule ?? 'constant', o.lr, step, o.steps, o.warmup ?? 0);
-      const { loss } = await engine.trainStep(X, target, { lr, maxNorm });
-      losses.push(loss);
-      if (ema) {
-        const p = engine.getParams();
-        const d = Math.min(o.ema as number, (1 + step) / (10 + step));
-        for (let i = 0; i < p.length; i++) {
-          const e = ema[i];
-          const q = p[i];
-          for (let j = 0; j < e.length; j++) e[j] = d * e[j] + (1 - d) * q[j];
-        }
-      }
-      o.onProgress?.(step, loss);
-      if (o.onCheckpoint && o.checkpointEvery && (step % o.checkpointEvery === 0 || step === o.steps)) {
-        await o.onCheckpoint({
-          step,
-          seed: o.seed,
-          configKey,
-          params: engine.getParams(),
-          adam: engine.getAdamState(),
-          ema: ema ? ema.map((e) => e.slice()) : null,
-          losses: losses.slice(),
-        });
-      }
-    }
+      return (await engine.trainStep(X, target, { lr, maxNorm })).loss;
+    });
     meta.training = {
       steps: o.steps,
       batchSize: B,
@@ -230,7 +184,7 @@ export async function trainA2A(o: TrainA2AOptions): Promise<{ model: A2AModel; l
       ema: o.ema ?? null,
       finalLoss: losses[losses.length - 1],
     };
-    const model = await A2AModel.create(meta, ema ?? engine.getParams(), o.threads ?? 1);
+    const model = await A2AModel.create(meta, weights, o.threads ?? 1);
     return { model, losses };
   } finally {
     await engine.dispose();

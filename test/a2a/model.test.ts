@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { InputError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { initParams } from '../../src/nn/models/engine.ts';
 import { A2AModel, type A2AModelMeta, modelSizes } from '../../src/a2a/a2aModel.ts';
@@ -115,5 +116,17 @@ describe('A2AModel', () => {
     }
     await full.model.dispose();
     await resumed.model.dispose();
+  });
+
+  it('trainA2A: resume refuses a checkpoint of another configuration, or whose tensors do not fit the model, with an InputError', async () => {
+    const base = { data: quarterAnnulus(200, new Rng(2)), hidden: [8], steps: 4, batchSize: 8, lr: 3e-3, seed: 6 } as const;
+    let mid: TrainState | undefined;
+    await trainA2A({ ...base, hidden: [8], checkpointEvery: 2, onCheckpoint: (s) => { mid ??= s; } });
+    assert.ok(mid);
+    const state = mid;
+    await assert.rejects(trainA2A({ ...base, hidden: [8], lr: 1e-3, resume: state }), (e: Error) => e instanceof InputError && /different configuration/.test(e.message));
+    // same configuration key, one tensor short: refused before any step
+    const cut = { ...state, params: state.params.slice(0, -1) };
+    await assert.rejects(trainA2A({ ...base, hidden: [8], resume: cut }), (e: Error) => e instanceof InputError && /do not match the model sizes/.test(e.message));
   });
 });

@@ -13,7 +13,8 @@
  *
  * Adam (PyTorch defaults), learning-rate warm-up + cosine/linear decay, gradient clipping by global
  * norm, EMA of the weights. Deterministic: step k draws from `stepRng(seed, k)`, so a run resumed from
- * a checkpoint reproduces the uninterrupted run bit for bit (same engine, same thread count).
+ * a checkpoint reproduces the uninterrupted run bit for bit (same engine, same thread count); the
+ * step loop, resume and checkpoints are those of trainSteps.ts.
  *
  * Node-only through the onnxruntime engine; checkpoint file I/O is passed in as a callback.
  */
@@ -21,16 +22,14 @@ import { assertInteger, assertPositive } from '../../core/check.ts';
 import { InputError } from '../../core/errors.ts';
 import type { Points } from '../../core/points.ts';
 import type { Schedule } from '../../schedules/schedule.ts';
-import type { TrainState } from './checkpointFormat.ts';
 import { type Coupling, couplePairs } from './couplings.ts';
 import { createMlpEngine } from '../models/engine.ts';
 import type { FlowModel, FlowModelMeta } from '../models/flowModel.ts';
-import { type LrScheduleKind, learningRate } from './lrSchedule.ts';
 import { OnnxFlowModel } from '../models/onnxFlowModel.ts';
-import { stepRng } from './stepRng.ts';
+import { runTrainSteps, type TrainLoop } from './trainSteps.ts';
 
-/** Options of {@link trainFlowModel} (contract H6 plus additions). */
-export interface TrainFlowModelOptions {
+/** Options of {@link trainFlowModel} (contract H6 plus additions; the step loop's in {@link TrainLoop}). */
+export interface TrainFlowModelOptions extends TrainLoop {
   /** Training data (the distribution at t = 0). */
   data: Points;
   /** Source at t = tau: `gaussian` (default, N(0, I)) or a point set of the same dimension. */
@@ -44,32 +43,13 @@ export interface TrainFlowModelOptions {
   scheduleFile?: Record<string, unknown>;
   coupling: Coupling;
   hidden: number[];
-  steps: number;
   batchSize: number;
-  lr: number;
-  seed: number;
-  /**
-   * EMA decay of the weights (e.g. 0.999), warmed up as min(ema, (1 + k)/(10 + k)) at step k; the
-   * returned model uses the EMA weights. Default: no EMA.
-   */
-  ema?: number;
-  /** Learning-rate schedule after warm-up (default cosine). */
-  lrSchedule?: LrScheduleKind;
-  /** Warm-up steps (default 0). */
-  warmup?: number;
   /** Global gradient-norm clip (default 1; Infinity disables). */
   maxGradNorm?: number;
   /** Sinkhorn entropic regularisation, relative to the mean pairwise cost of the batch (default 0.05). */
   sinkhornReg?: number;
   /** onnxruntime threads (default 1). */
   threads?: number;
-  onProgress?: (step: number, loss: number) => void;
-  /** Call `onCheckpoint` every this many steps (default: never). */
-  checkpointEvery?: number;
-  /** Receives the full state to store (the caller writes it atomically). */
-  onCheckpoint?: (state: TrainState) => void | Promise<void>;
-  /** Continue from this state (must come from a run with the same configuration and seed). */
-  resume?: TrainState;
 }
 
 /** A string that identifies a training configuration (resume is refused on a mismatch). */
@@ -118,25 +98,6 @@ export async function trainFlowModel(o: TrainFlowModelOptions): Promise<{ model:
   const maxNorm = o.maxGradNorm ?? 1;
   const configKey = trainConfigKey(o);
   const engine = await createMlpEngine({ dim, hidden: o.hidden, batchSize: B, seed: o.seed, threads: o.threads ?? 1 });
-  const losses: number[] = [];
-  let ema: Float32Array[] | null = o.ema !== undefined ? engine.getParams() : null;
-  let start = 0;
-  if (o.resume) {
-    const r = o.resume;
-    if (r.configKey !== configKey) {
-      throw new InputError(`checkpoint was written by a different configuration (${r.configKey}), this run is ${configKey}`, `${where}.resume`);
-    }
-    const shapes = engine.getParams().map((p) => p.length);
-    if (r.params.length !== shapes.length || r.params.some((p, i) => p.length !== shapes[i])) {
-      throw new InputError('checkpoint tensors do not match the model sizes', `${where}.resume`);
-    }
-    engine.setParams(r.params);
-    engine.setAdamState(r.adam);
-    ema = r.ema ? r.ema.map((p) => p.slice()) : ema;
-    losses.push(...r.losses);
-    start = r.step;
-  }
-
   const y = new Float64Array(B * dim);
   const z = new Float64Array(B * dim);
   const x32 = new Float32Array(B * dim);
@@ -144,8 +105,8 @@ export async function trainFlowModel(o: TrainFlowModelOptions): Promise<{ model:
   const v32 = new Float32Array(B * dim);
   const s = o.schedule;
   try {
-    for (let step = start + 1; step <= o.steps; step++) {
-      const rng = stepRng(o.seed, step);
+    const loop = { ...o, lrSchedule: o.lrSchedule ?? 'cosine' };
+    const { losses, weights } = await runTrainSteps(engine, loop, configKey, where, async (_step, rng, lr) => {
       for (let i = 0; i < B; i++) {
         const j = rng.int(o.data.n);
         for (let k = 0; k < dim; k++) y[i * dim + k] = o.data.data[j * dim + k];
@@ -174,32 +135,8 @@ export async function trainFlowModel(o: TrainFlowModelOptions): Promise<{ model:
           v32[i * dim + k] = dm * yv + ds * zv;
         }
       }
-      const lr = learningRate(o.lrSchedule ?? 'cosine', o.lr, step, o.steps, o.warmup ?? 0);
-      const { loss } = await engine.trainStep(x32, t32, v32, { lr, maxNorm });
-      losses.push(loss);
-      if (ema) {
-        const p = engine.getParams();
-        // EMA with warm-up (as TensorFlow's num_updates): decay_k = min(ema, (1 + k) / (10 + k))
-        const d = Math.min(o.ema as number, (1 + step) / (10 + step));
-        for (let i = 0; i < p.length; i++) {
-          const e = ema[i];
-          const q = p[i];
-          for (let j = 0; j < e.length; j++) e[j] = d * e[j] + (1 - d) * q[j];
-        }
-      }
-      o.onProgress?.(step, loss);
-      if (o.onCheckpoint && o.checkpointEvery && (step % o.checkpointEvery === 0 || step === o.steps)) {
-        await o.onCheckpoint({
-          step,
-          seed: o.seed,
-          configKey,
-          params: engine.getParams(),
-          adam: engine.getAdamState(),
-          ema: ema ? ema.map((e) => e.slice()) : null,
-          losses: losses.slice(),
-        });
-      }
-    }
+      return (await engine.trainStep(x32, t32, v32, { lr, maxNorm })).loss;
+    });
     const meta: FlowModelMeta = {
       dim,
       tau,
@@ -219,7 +156,7 @@ export async function trainFlowModel(o: TrainFlowModelOptions): Promise<{ model:
     };
     if (o.scheduleOptions) meta.scheduleOptions = o.scheduleOptions;
     if (o.scheduleFile) meta.scheduleFile = o.scheduleFile;
-    const model = await OnnxFlowModel.create(meta, ema ?? engine.getParams(), o.threads ?? 1);
+    const model = await OnnxFlowModel.create(meta, weights, o.threads ?? 1);
     return { model, losses };
   } finally {
     await engine.dispose();

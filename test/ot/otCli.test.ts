@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Rng } from '../../src/core/rng.ts';
 import { readNpy, writeNpy } from '../../src/io/npy.ts';
+import { cliInProcess } from '../support/cliInProcess.ts';
 import { expectClose } from '../support/expectClose.ts';
 import { fixtureDir, potValues } from './otFixtures.ts';
 
@@ -77,4 +79,28 @@ test('user mistakes exit 2 with one line', () => {
   expectExit2([f('two.npy'), f('two.npy'), '--method', 'sinkhorn'], /--epsilon/);
   expectExit2([f('two.npy'), f('two.npy'), '--method', 'sinkhorn', '--epsilon', '-1'], /--epsilon/);
   assert.equal(existsSync(f('plan.none')), false);
+});
+
+test('weighted exact OT: the memory estimate follows the solver that runs (sparse above 250000 pairs), exit 2 over the limit', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'thermodiff-otmem-'));
+  const rng = new Rng(5);
+  const write = (name: string, data: Float64Array, shape: number[]) => {
+    writeFileSync(join(dir, name), writeNpy(data, shape));
+    return join(dir, name);
+  };
+  const [n, m] = [600, 500]; // 300000 pairs: the sparse network simplex
+  const x = write('x.npy', new Float64Array(2 * n).map(() => rng.uniform()), [n, 2]);
+  const y = write('y.npy', new Float64Array(2 * m).map(() => rng.uniform()), [m, 2]);
+  const a = write('a.npy', new Float64Array(n).fill(1 / n), [n]);
+  const b = write('b.npy', new Float64Array(m).fill(1 / m), [m]);
+  const ok = await cliInProcess(['ot', x, y, '--weights-a', a, '--weights-b', b, '--json']);
+  assert.equal(ok.status, 0, ok.stderr);
+  const r = JSON.parse(ok.stdout);
+  assert.equal(r.algorithm, 'sparse-simplex');
+  assert.ok(r.certificate.optimal);
+  // the sparse estimate is 4096 (n + m) + 64e6 bytes = 68.5 MB: refused under a 10 MB limit, with the estimate
+  const refused = await cliInProcess(['ot', x, y, '--weights-a', a, '--weights-b', b, '--json', '--duals-out', join(dir, 'd.npy')], { THERMODIFF_MEMORY_LIMIT: '10M' });
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /needs ~6\d(\.\d)? MB for exact OT with unequal sizes or weights, 600 x 500 points \(sparse network simplex\); the limit is 10(\.0)? MB/);
+  assert.ok(!existsSync(join(dir, 'd.npy')), 'no partial output');
 });

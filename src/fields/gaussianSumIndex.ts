@@ -211,7 +211,7 @@ export function evaluateGaussianSumIndexed(idx: GaussianSumIndex, x: Float64Arra
   if (wide.length > 0) {
     const nw = wide.length;
     const xw = new Float64Array(nw * dim);
-    wide.forEach((i, r) => xw.set(x.subarray(i * dim, (i + 1) * dim), r * dim));
+    for (let r = 0; r < nw; r++) xw.set(x.subarray(wide[r] * dim, (wide[r] + 1) * dim), r * dim);
     const o: GaussianSumOutputs = {
       logDensity: logDensity ? new Float64Array(nw) : undefined,
       score: score ? new Float64Array(nw * dim) : undefined,

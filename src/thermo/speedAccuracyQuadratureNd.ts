@@ -5,6 +5,7 @@ import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
 import { d0MonteCarloNd } from './d0MonteCarloNd.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
+import { blobQMasses, blobW1, pushBlobNodes } from './pointMassBlobs.ts';
 import { evenGridIndices, everyOther, ndSnapshotTimes, ndTimeGrid, type QuadratureLevel, quadratureLevel, trapezoid } from './quadratureNd.ts';
 import {
   CHAIN_SLACK_ND,
@@ -112,7 +113,27 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   // W1 converges as O(h^2) in the node spacing: report the Richardson value W1_h + (W1_h - W1_H)/(r^2 - 1)
   // at every W1 time (eta and c1 follow from it); the size of the correction is its error estimate
   const w1Rich = lf.w1.map((w, i) => w + (w - lc.w1[i]) / r2);
-  const fRaw = levelNumbers(lf, flow, tau);
+  const w1Fine = lf.w1.slice();
+  const w1Err = lf.w1.map((w, i) => Math.abs(w1Rich[i] - w));
+  // 2-D point-mass data: the start lattice maps into the basins of the narrow blobs at early times and
+  // its W1 there does not converge; per-blob Gauss-Hermite nodes pushed forward give W1End (and the
+  // early W1 times, while their error is below the lattice's), a finer static lattice W1Start
+  const blob = opts.blobOrders !== false && dim === 2 && flow.pointMassComponents ? blobW1Values(flow, perturbation, grid, w1Idx, opts.blobOrders ?? [3, 4]) : null;
+  const blobInfo: Record<string, number> = {};
+  if (blob) {
+    for (let i = 0; i < blob.w1.length && blob.err[i] < w1Err[i]; i++) {
+      w1Rich[i] = w1Fine[i] = blob.w1[i];
+      w1Err[i] = blob.err[i];
+      blobInfo.blobTimes = i + 1;
+    }
+    const last = lf.w1.length - 1;
+    const s = staticStartW1(flow, perturbation, halfWidth);
+    w1Rich[last] = w1Fine[last] = s.value;
+    w1Err[last] = s.err;
+    Object.assign(blobInfo, { blobW1EndLow: blob.w1Low[0], blobW1EndHigh: blob.w1[0], blobMassSum: blob.massSum, w1StartLattice64: s.values[0], w1StartLattice80: s.values[1] });
+    lap('blobs');
+  }
+  const fRaw = levelNumbers({ ...lf, w1: w1Fine }, flow, tau);
   const f = levelNumbers({ ...lf, w1: w1Rich }, flow, tau);
   const c = levelNumbers(lc, flow, tau);
 
@@ -143,10 +164,12 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   const rel = (abs: number, v: number, scale = Math.abs(v)) => (scale > 0 ? abs / scale : abs === 0 ? 0 : Infinity);
   const errAbs = {
     d0: spatial(f.d0, c.d0),
-    w1Start: Math.abs(f.w1Start - fRaw.w1Start),
-    w1End: Math.abs(f.w1End - fRaw.w1End),
-    deltaW1: Math.abs(f.deltaW1 - fRaw.deltaW1),
-    eta: Math.abs(f.eta - fRaw.eta),
+    w1Start: w1Err[w1Err.length - 1],
+    w1End: w1Err[0],
+    // lattice only: the size of the Richardson correction (the two ends move together); with the
+    // per-blob ends (independent estimates) the two errors add, and eta = deltaW1^2 / (tau D0) doubles it
+    deltaW1: blob ? w1Err[0] + w1Err[w1Err.length - 1] : Math.abs(f.deltaW1 - fRaw.deltaW1),
+    eta: blob ? f.eta * (2 * ((w1Err[0] + w1Err[w1Err.length - 1]) / Math.abs(f.deltaW1)) + Math.abs(f.d0 - c.d0) / r2 / f.d0) : Math.abs(f.eta - fRaw.eta),
     c1: Math.abs(f.c1 - fRaw.c1) + Math.abs(f.c1 - f.c1Half) / 3,
     wD: spatial(f.wD, c.wD) + Math.abs(f.wD - f.wDHalf) / 3,
     housekeeping: hkInt.err,
@@ -246,8 +269,35 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     estimator: 'quadrature',
     errors,
     flagged,
-    convergence: { levels: [`${coarse} nodes/axis (${lc.nodes} nodes)`, `${cells} nodes/axis (${lf.nodes} nodes)`, 'Richardson (W1, eta, c1)'], values },
+    convergence: { levels: [`${coarse} nodes/axis (${lc.nodes} nodes)`, `${cells} nodes/axis (${lf.nodes} nodes)`, 'Richardson (W1, eta, c1)'], values, ...(blob ? { blob: blobInfo } : {}) },
     settings: { estimator: 'quadrature', cells, coarseCells: coarse, halfWidth, steps: G - 1, nW1: lf.tW1.length, nSplit: splits.length, tMin, tMax },
     seconds,
   };
+}
+
+/**
+ * Per-blob W1 of point-mass data (2-D): Gauss-Hermite nodes of the two `orders` on every blob at tMin,
+ * pushed forward to tMax (the engine's ODE grid up to ~0.2 tau, then 8 / 16 uniform steps for the
+ * low / high resolution); the blob masses of q follow from rho = tildeP / P_tMax at the end points.
+ * W1 at each W1 time up to the join is the exact OT between the blob masses at the blob centres.
+ * Error per time: |high - low| (GH order and late time step together) + the aggregation bound.
+ */
+function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[], w1Idx: number[], orders: [number, number]) {
+  const comps = flow.pointMassComponents!(flow.tMin);
+  let join = 0;
+  for (const j of w1Idx) if (grid[j] <= flow.tMin + 0.2 * (flow.tMax - flow.tMin)) join = Math.max(join, j);
+  const run = (order: number, late: number) => {
+    const nodes = pushBlobNodes(flow, comps, order, grid, w1Idx, join, late);
+    const q = blobQMasses(flow, perturbation, nodes);
+    return { ...blobW1(nodes, q.b, flow.dim), sum: q.sum };
+  };
+  const lo = run(orders[0], 8);
+  const hi = run(orders[1], 16);
+  return { w1: hi.w1, w1Low: lo.w1, err: hi.w1.map((w, i) => Math.abs(w - lo.w1[i]) + hi.bound[i]), massSum: hi.sum };
+}
+
+/** W1(P_tMax, tildeP) on static start lattices of 64 and 80 nodes per axis (no flow): the 80 value, error |80 - 64|. */
+function staticStartW1(flow: NdFlow, perturbation: PerturbationNd, halfWidth: number) {
+  const values = [64, 80].map((cells) => quadratureLevel(flow, perturbation, { cells, grid: [flow.tMax], w1Idx: [0], halfWidth }).w1[0]);
+  return { value: values[1], err: Math.abs(values[1] - values[0]), values };
 }

@@ -277,7 +277,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
 
 /**
  * Per-blob W1 of point-mass data (2-D): Gauss-Hermite nodes of the two `orders` on every blob at tMin,
- * pushed forward to tMax (the engine's ODE grid up to ~0.2 tau, then 8 / 16 uniform steps for the
+ * pushed forward to tMax (the engine's ODE grid up to ~0.2 tau, then 16 / 24 uniform steps for the
  * low / high resolution); the blob masses of q follow from rho = tildeP / P_tMax at the end points.
  * W1 at each W1 time up to the join is the exact OT between the blob masses at the blob centres.
  * Error per time: |high - low| (GH order and late time step together) + the aggregation bound.
@@ -291,8 +291,9 @@ function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[]
     const q = blobQMasses(flow, perturbation, nodes);
     return { ...blobW1(nodes, q.b, flow.dim), sum: q.sum };
   };
-  const lo = run(orders[0], 8);
-  const hi = run(orders[1], 16);
+  // the rotation of Eq. 99 (g = 5: ~5 rad over the late window) needs >= 16 late steps: 8 gave W1End 15 % low
+  const lo = run(orders[0], 16);
+  const hi = run(orders[1], 24);
   return { w1: hi.w1, w1Low: lo.w1, err: hi.w1.map((w, i) => Math.abs(w - lo.w1[i]) + hi.bound[i]), massSum: hi.sum };
 }
 

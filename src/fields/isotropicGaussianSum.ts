@@ -76,7 +76,8 @@ export interface GaussianSumOutputs {
 }
 
 /** Relative weight below which a component is skipped: exp(-60) ~ 1e-26. */
-const SKIP = -60;
+export const GAUSSIAN_SUM_SKIP = -60;
+const SKIP = GAUSSIAN_SUM_SKIP;
 
 /**
  * Evaluate log-density, score and/or posterior averages of an isotropic Gaussian sum at n query

@@ -4,7 +4,8 @@ import type { Points } from '../core/points.ts';
 import type { Rng } from '../core/rng.ts';
 import { symmetricEigenRange } from '../core/symmetricEigenRange.ts';
 import { isIsotropicMoments, type LinearForceProcess, type ProcessMoments } from '../processes/linearForceProcess.ts';
-import { evaluateGaussianSum, isotropicGaussianSum } from './isotropicGaussianSum.ts';
+import { evaluateGaussianSumIndexed, gaussianSumIndex, type GaussianSumIndex } from './gaussianSumIndex.ts';
+import { type GaussianSumOutputs, evaluateGaussianSum, isotropicGaussianSum } from './isotropicGaussianSum.ts';
 import { type ComponentMatrices, evaluateMixtureKernel, type MixtureKernel, precisionsOf, traceProducts } from './mixtureKernel.ts';
 
 /**
@@ -106,8 +107,11 @@ interface Prepared {
    * Isotropic fast path (scalar layout, no divergence): the a/b/c kernel, plus the per-component
    * values [h_k, g_k] of the posterior form (null for the force form).
    */
-  iso: { sum: ReturnType<typeof isotropicGaussianSum>; values: Float64Array | null } | null;
+  iso: { sum: ReturnType<typeof isotropicGaussianSum>; values: Float64Array | null; index: GaussianSumIndex | null } | null;
 }
+
+/** From this many components on (dim <= 3) the isotropic fast path visits only nearby components ({@link gaussianSumIndex}). */
+export const INDEXED_MIN_COMPONENTS = 64;
 
 /**
  * Exact marginal field of mixture data q = sum_k w_k N(m_k, C_k) (C_k = std_k^2 I or a full
@@ -228,7 +232,7 @@ export function linearForceMixtureField(process: LinearForceProcess, data: Mixtu
             values[j * (dim + 1) + dim] = g;
           }
         }
-        iso = { sum, values };
+        iso = { sum, values, index: k >= INDEXED_MIN_COMPONENTS && dim <= 3 ? gaussianSumIndex(sum) : null };
       }
     }
     cache = { comps, layout, kernel, iso };
@@ -306,10 +310,11 @@ export function linearForceMixtureField(process: LinearForceProcess, data: Mixtu
     const p = kernelAt(t);
     if (p.iso && !out.divergence) {
       // isotropic fast path (a/b/c kernel)
-      const { sum, values } = p.iso;
+      const { sum, values, index } = p.iso;
+      const gaussianSum = (o: GaussianSumOutputs) => (index ? evaluateGaussianSumIndexed(index, x, n, o) : evaluateGaussianSum(sum, x, n, o));
       if (values && out.velocity) {
         const avg = new Float64Array(n * (dim + 1));
-        evaluateGaussianSum(sum, x, n, { score: out.score, logDensity: out.logDensity, average: avg, values, dv: dim + 1 });
+        gaussianSum({ score: out.score, logDensity: out.logDensity, average: avg, values, dv: dim + 1 });
         for (let i = 0; i < n; i++) {
           const g = avg[i * (dim + 1) + dim];
           for (let d = 0; d < dim; d++) out.velocity[i * dim + d] = avg[i * (dim + 1) + d] + g * x[i * dim + d];
@@ -317,7 +322,7 @@ export function linearForceMixtureField(process: LinearForceProcess, data: Mixtu
         return;
       }
       const score = out.score ?? (out.velocity ? new Float64Array(n * dim) : undefined);
-      evaluateGaussianSum(sum, x, n, { score, logDensity: out.logDensity });
+      gaussianSum({ score, logDensity: out.logDensity });
       if (out.velocity) forceVelocity(p.kernel!.force!, x, n, score!, out.velocity, dim);
       return;
     }

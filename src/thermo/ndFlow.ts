@@ -2,7 +2,7 @@ import { InputError } from '../core/errors.ts';
 import type { Points } from '../core/points.ts';
 import type { Rng } from '../core/rng.ts';
 import { gradientProjection2d } from '../fields/gradientProjection.ts';
-import type { LinearForceMixtureField } from '../fields/linearForceMixtureField.ts';
+import type { LinearForceMixtureField, MarginalComponents } from '../fields/linearForceMixtureField.ts';
 import type { OtProtocolField } from '../fields/otProtocolField.ts';
 import { evaluateGaussianSum, isotropicGaussianSum } from '../fields/isotropicGaussianSum.ts';
 
@@ -49,6 +49,8 @@ export interface NdFlow {
   startBox(halfWidth: number): { lo: number[]; hi: number[] };
   /** Excess/housekeeping split at time t; `total` is given (Monte Carlo) for `gradient-field`. */
   split(t: number, totalMc: number): ExcessHousekeeping;
+  /** Point-mass data only: the components of P_t (narrow blobs at tMin), for the per-blob W1 nodes. */
+  pointMassComponents?(t: number): MarginalComponents;
 }
 
 /** Options of {@link processFlow}. */
@@ -103,6 +105,7 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
     sampleStart: (n, rng) => field.sample(tMax, n, rng),
     logDensity: (t, x, n) => field.logDensity(t, x, n),
     startLogDensity: (x, n) => field.logDensity(tMax, x, n),
+    ...(field.pointMasses ? { pointMassComponents: (t: number) => field.components(t) } : {}),
     startBox(halfWidth) {
       const c = field.components(tMax);
       const lo = new Array<number>(dim).fill(Infinity);

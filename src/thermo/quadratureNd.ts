@@ -24,6 +24,8 @@ export interface QuadratureLevel {
   clouds: Map<number, Float64Array>;
   weightsTrue: Float64Array;
   weightsEst: Float64Array;
+  /** The start lattice: node q sits at lo + (index_d(q) + 1/2) h per axis (index 0 fastest); `kept[i]` = lattice index of node i. */
+  lattice: { lo: number[]; h: number[]; kept: Int32Array };
 }
 
 /** Options of {@link quadratureLevel}. */
@@ -183,7 +185,7 @@ export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts
   flow.velocity(grid[0], xAll, nAll, k1);
   tsDot[0] = meanSq(k1);
   const sorted = [...w1Set].sort((p, q) => p - q);
-  return { cells, nodes: n, d0, tW1: sorted.map((j) => grid[j]), w1: sorted.map((j) => w1ByIdx.get(j)!), grid: grid.slice(), tsDot, massStart, massPerturbation, clouds, weightsTrue: a, weightsEst: b };
+  return { cells, nodes: n, d0, tW1: sorted.map((j) => grid[j]), w1: sorted.map((j) => w1ByIdx.get(j)!), grid: grid.slice(), tsDot, massStart, massPerturbation, clouds, weightsTrue: a, weightsEst: b, lattice: { lo: box.lo, h, kept: Int32Array.from(kept) } };
 }
 
 /** The snapshot times of the reports' density panels: 0, tau/3, 2 tau/3 and tau, clamped to [tMin, tMax]. */

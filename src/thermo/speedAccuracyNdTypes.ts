@@ -84,6 +84,11 @@ export interface SpeedAccuracyNdOptions {
   estimator?: 'quadrature' | 'particles';
   /** Quadrature: nodes per axis of the fine level. @default 48 in 2-D, 20 in 3-D, 400 in 1-D */
   cells?: number;
+  /**
+   * Quadrature, 2-D point-mass data: Gauss-Hermite orders per blob of the two resolutions of the
+   * per-blob W1 (W1End and the early W1 times); `false` turns the per-blob nodes off. @default [3, 4]
+   */
+  blobOrders?: [number, number] | false;
   /** Quadrature: nodes per axis of the coarse level (the error estimate). @default 3/4 of `cells`, rounded to the same parity */
   coarseCells?: number;
   /**

@@ -6,6 +6,7 @@ import { d0MonteCarloNd } from './d0MonteCarloNd.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
 import { extrapolateLatticeW1 } from './latticeW1.ts';
+import { blobQMasses, blobW1, pushBlobNodes } from './pointMassBlobs.ts';
 import { evenGridIndices, everyOther, ndSnapshotTimes, ndTimeGrid, type QuadratureLevel, quadratureLevel, trapezoid } from './quadratureNd.ts';
 import {
   CHAIN_SLACK_ND,
@@ -115,11 +116,35 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   // with p = 2.625 at every W1 time (eta and c1 follow from it); half the spread between p = 2.25
   // and p = 3 is the error estimate of W1, eta and c1
   const w1Ext = extrapolateLatticeW1(lf.w1, lc.w1, cells, coarse, dim);
-  const w1Rich = w1Ext.value;
-  const fRaw = levelNumbers(lf, flow, tau);
+  const w1Rich = w1Ext.value.slice();
+  const w1Lo = w1Ext.lo.slice();
+  const w1Hi = w1Ext.hi.slice();
+  const w1Fine = lf.w1.slice();
+  const w1Err = w1Rich.map((_, i) => Math.abs(w1Hi[i] - w1Lo[i]) / 2);
+  // 2-D point-mass data: the start lattice maps into the basins of the narrow blobs at early times and
+  // its W1 there does not converge; per-blob Gauss-Hermite nodes pushed forward give W1End (and the
+  // early W1 times, while their error is below the lattice's), a finer static lattice W1Start
+  const blob = opts.blobOrders !== false && dim === 2 && flow.pointMassComponents ? blobW1Values(flow, perturbation, grid, w1Idx, opts.blobOrders ?? [3, 4]) : null;
+  const blobInfo: Record<string, number> = {};
+  const replace = (i: number, value: number, err: number) => {
+    w1Rich[i] = w1Fine[i] = w1Lo[i] = w1Hi[i] = value;
+    w1Err[i] = err;
+  };
+  if (blob) {
+    for (let i = 0; i < blob.w1.length && blob.err[i] < w1Err[i]; i++) {
+      replace(i, blob.w1[i], blob.err[i]);
+      blobInfo.blobTimes = i + 1;
+    }
+    const last = lf.w1.length - 1;
+    const s = staticStartW1(flow, perturbation, halfWidth);
+    replace(last, s.value, s.err);
+    Object.assign(blobInfo, { blobW1EndLow: blob.w1Low[0], blobW1EndHigh: blob.w1[0], blobMassSum: blob.massSum, w1StartLattice64: s.values[0], w1StartLattice80: s.values[1] });
+    lap('blobs');
+  }
+  const fRaw = levelNumbers({ ...lf, w1: w1Fine }, flow, tau);
   const f = levelNumbers({ ...lf, w1: w1Rich }, flow, tau);
-  const fLo = levelNumbers({ ...lf, w1: w1Ext.lo }, flow, tau);
-  const fHi = levelNumbers({ ...lf, w1: w1Ext.hi }, flow, tau);
+  const fLo = levelNumbers({ ...lf, w1: w1Lo }, flow, tau);
+  const fHi = levelNumbers({ ...lf, w1: w1Hi }, flow, tau);
   const c = levelNumbers(lc, flow, tau);
 
   progress(2, 3, 'excess/housekeeping');
@@ -149,10 +174,12 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   const rel = (abs: number, v: number, scale = Math.abs(v)) => (scale > 0 ? abs / scale : abs === 0 ? 0 : Infinity);
   const errAbs = {
     d0: spatial(f.d0, c.d0),
-    w1Start: Math.abs(fHi.w1Start - fLo.w1Start) / 2,
-    w1End: Math.abs(fHi.w1End - fLo.w1End) / 2,
-    deltaW1: Math.abs(fHi.deltaW1 - fLo.deltaW1) / 2,
-    eta: Math.abs(fHi.eta - fLo.eta) / 2,
+    w1Start: w1Err[w1Err.length - 1],
+    w1End: w1Err[0],
+    // lattice only: half the spread of the order band (the two ends move together); with the per-blob
+    // ends (independent estimates) the two errors add, and eta = deltaW1^2 / (tau D0) doubles it
+    deltaW1: blob ? w1Err[0] + w1Err[w1Err.length - 1] : Math.abs(fHi.deltaW1 - fLo.deltaW1) / 2,
+    eta: blob ? f.eta * (2 * ((w1Err[0] + w1Err[w1Err.length - 1]) / Math.abs(f.deltaW1)) + Math.abs(f.d0 - c.d0) / r2 / f.d0) : Math.abs(fHi.eta - fLo.eta) / 2,
     c1: Math.abs(fHi.c1 - fLo.c1) / 2 + Math.abs(f.c1 - f.c1Half) / 3,
     wD: spatial(f.wD, c.wD) + Math.abs(f.wD - f.wDHalf) / 3,
     housekeeping: hkInt.err,
@@ -252,8 +279,36 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     estimator: 'quadrature',
     errors,
     flagged,
-    convergence: { levels: [`${coarse} nodes/axis (${lc.nodes} nodes)`, `${cells} nodes/axis (${lf.nodes} nodes)`, 'Richardson (W1, eta, c1)'], values },
+    convergence: { levels: [`${coarse} nodes/axis (${lc.nodes} nodes)`, `${cells} nodes/axis (${lf.nodes} nodes)`, 'Richardson (W1, eta, c1)'], values, ...(blob ? { blob: blobInfo } : {}) },
     settings: { estimator: 'quadrature', cells, coarseCells: coarse, halfWidth, steps: G - 1, nW1: lf.tW1.length, nSplit: splits.length, tMin, tMax },
     seconds,
   };
+}
+
+/**
+ * Per-blob W1 of point-mass data (2-D): Gauss-Hermite nodes of the two `orders` on every blob at tMin,
+ * pushed forward to tMax (the engine's ODE grid up to ~0.2 tau, then 16 / 24 uniform steps for the
+ * low / high resolution); the blob masses of q follow from rho = tildeP / P_tMax at the end points.
+ * W1 at each W1 time up to the join is the exact OT between the blob masses at the blob centres.
+ * Error per time: |high - low| (GH order and late time step together) + the aggregation bound.
+ */
+function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[], w1Idx: number[], orders: [number, number]) {
+  const comps = flow.pointMassComponents!(flow.tMin);
+  let join = 0;
+  for (const j of w1Idx) if (grid[j] <= flow.tMin + 0.2 * (flow.tMax - flow.tMin)) join = Math.max(join, j);
+  const run = (order: number, late: number) => {
+    const nodes = pushBlobNodes(flow, comps, order, grid, w1Idx, join, late);
+    const q = blobQMasses(flow, perturbation, nodes);
+    return { ...blobW1(nodes, q.b, flow.dim), sum: q.sum };
+  };
+  // the rotation of Eq. 99 (g = 5: ~5 rad over the late window) needs >= 16 late steps: 8 gave W1End 15 % low
+  const lo = run(orders[0], 16);
+  const hi = run(orders[1], 24);
+  return { w1: hi.w1, w1Low: lo.w1, err: hi.w1.map((w, i) => Math.abs(w - lo.w1[i]) + hi.bound[i]), massSum: hi.sum };
+}
+
+/** W1(P_tMax, tildeP) on static start lattices of 64 and 80 nodes per axis (no flow): the 80 value, error |80 - 64|. */
+function staticStartW1(flow: NdFlow, perturbation: PerturbationNd, halfWidth: number) {
+  const values = [64, 80].map((cells) => quadratureLevel(flow, perturbation, { cells, grid: [flow.tMax], w1Idx: [0], halfWidth }).w1[0]);
+  return { value: values[1], err: Math.abs(values[1] - values[0]), values };
 }

@@ -1,0 +1,155 @@
+import { gaussHermite } from '../core/gaussHermite.ts';
+import { InputError, NumericalError } from '../core/errors.ts';
+import type { MarginalComponents } from '../fields/linearForceMixtureField.ts';
+import type { NdFlow } from './ndFlow.ts';
+import type { PerturbationNd } from './perturbationNd.ts';
+import { w1Signed } from './latticeW1.ts';
+
+/** Per-blob Gauss-Hermite nodes of point-mass data, pushed forward from tMin to the join time. */
+export interface BlobNodes {
+  order: number;
+  /** Number of blobs (data points) and nodes per blob (order^dim). */
+  blobs: number;
+  perBlob: number;
+  /** P-mass of each node, w_k times the tensor Gauss-Hermite weight (sum 1). */
+  a: Float64Array;
+  /** Node positions at the grid indices `tIdx` (the W1 indices <= the join index, ascending). */
+  tIdx: number[];
+  positions: Float64Array[];
+  /** Node positions at tMax. */
+  end: Float64Array;
+}
+
+/**
+ * Tensor Gauss-Hermite nodes on every component of P_tMin (point-mass data: component k is
+ * N(mu_k(tMin), gamma_k I), tiny), pushed FORWARD by the shared velocity (classical RK4) to tMax:
+ * on the engine's ODE grid up to index `joinIdx`, then on `lateSteps` uniform steps to tMax (the
+ * nodes only carry the weights there). Positions are kept at the W1 indices <= joinIdx. The flow
+ * preserves mass, so node i carries the P-mass a_i at every time, and (q_t / P_t being constant
+ * along characteristics) the q-mass a_i rho(x_i(tMax)) ({@link blobQMasses}).
+ * @throws InputError if joinIdx is outside the grid, lateSteps < 1 or dim > 3.
+ */
+export function pushBlobNodes(
+  flow: NdFlow,
+  comps: MarginalComponents,
+  order: number,
+  grid: number[],
+  w1Idx: number[],
+  joinIdx: number,
+  lateSteps: number,
+): BlobNodes {
+  const { dim, k } = comps;
+  if (dim > 3) throw new InputError(`per-blob nodes are for 1-3 dimensions, got ${dim}`, 'dim');
+  if (!(joinIdx >= 0 && joinIdx < grid.length)) throw new InputError(`expected a join index in [0, ${grid.length - 1}], got ${joinIdx}`, 'joinIdx');
+  if (!(Number.isInteger(lateSteps) && lateSteps >= 1)) throw new InputError(`expected lateSteps >= 1, got ${lateSteps}`, 'lateSteps');
+  const gh = gaussHermite(order);
+  const perBlob = order ** dim;
+  const n = k * perBlob;
+  const x = new Float64Array(n * dim);
+  const a = new Float64Array(n);
+  for (let j = 0; j < k; j++) {
+    const sd = Math.sqrt(comps.variances[j]);
+    for (let p = 0; p < perBlob; p++) {
+      let r = p;
+      let w = comps.weights[j];
+      const i = j * perBlob + p;
+      for (let d = 0; d < dim; d++) {
+        const g = r % order;
+        r = Math.floor(r / order);
+        x[i * dim + d] = comps.means[j * dim + d] + sd * gh.nodes[g];
+        w *= gh.weights[g];
+      }
+      a[i] = w;
+    }
+  }
+  const want = new Set(w1Idx.filter((j) => j <= joinIdx));
+  const tIdx = [...want].sort((p, q) => p - q);
+  const positions: Float64Array[] = [];
+  if (want.has(0)) positions.push(x.slice());
+  const times = grid.slice(0, joinIdx + 1);
+  const tJoin = grid[joinIdx];
+  const tEnd = grid[grid.length - 1];
+  if (tEnd > tJoin) for (let s = 1; s <= lateSteps; s++) times.push(s === lateSteps ? tEnd : tJoin + ((tEnd - tJoin) * s) / lateSteps);
+  const k1 = new Float64Array(n * dim);
+  const k2 = new Float64Array(n * dim);
+  const k3 = new Float64Array(n * dim);
+  const k4 = new Float64Array(n * dim);
+  const tmp = new Float64Array(n * dim);
+  for (let j = 0; j + 1 < times.length; j++) {
+    const t = times[j];
+    const h = times[j + 1] - t;
+    flow.velocity(t, x, n, k1);
+    for (let i = 0; i < x.length; i++) tmp[i] = x[i] + 0.5 * h * k1[i];
+    flow.velocity(t + 0.5 * h, tmp, n, k2);
+    for (let i = 0; i < x.length; i++) tmp[i] = x[i] + 0.5 * h * k2[i];
+    flow.velocity(t + 0.5 * h, tmp, n, k3);
+    for (let i = 0; i < x.length; i++) tmp[i] = x[i] + h * k3[i];
+    flow.velocity(t + h, tmp, n, k4);
+    for (let i = 0; i < x.length; i++) {
+      x[i] += (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+      if (!Number.isFinite(x[i])) throw new NumericalError(`blob node left the finite range at t=${times[j + 1]}`);
+    }
+    if (j + 1 <= joinIdx && want.has(j + 1)) positions.push(x.slice());
+  }
+  return { order, blobs: k, perBlob, a, tIdx, positions, end: x };
+}
+
+/**
+ * q-mass of every blob node from its position at tMax: b_i = a_i rho(x_i(tMax)) with
+ * rho = tildeP / P_tMax in closed form (the ratio q_t / P_t is constant along the shared flow).
+ * Returns b normalised to sum 1 and the sum before normalisation (sum_i a_i rho(x_i) = E_P[rho] = 1
+ * up to the node quadrature error).
+ */
+export function blobQMasses(flow: NdFlow, perturbation: PerturbationNd, nodes: BlobNodes): { b: Float64Array; sum: number } {
+  const n = nodes.a.length;
+  const lq = perturbation.logDensity(nodes.end, n);
+  const lp = flow.startLogDensity(nodes.end, n);
+  const b = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    b[i] = nodes.a[i] * Math.exp(lq[i] - lp[i]);
+    sum += b[i];
+  }
+  if (!(sum > 0 && Number.isFinite(sum))) throw new NumericalError(`blob q-masses sum to ${sum}`);
+  for (let i = 0; i < n; i++) b[i] /= sum;
+  return { b, sum };
+}
+
+/**
+ * W1(P_t, q_t) at each kept time of the blob nodes by the exact OT between the blob masses
+ * (P: w_k, q: m_k = sum of the blob's b_i) placed at the blob centres c_k(t) = sum_i a_i x_i(t) / w_k,
+ * and the bound |W1(nodes) - W1(centres)| <= sum_i |a_i - b_i| |x_i(t) - c_k(t)| (each node's
+ * signed mass moved to its centre).
+ */
+export function blobW1(nodes: BlobNodes, b: Float64Array, dim: number): { w1: number[]; bound: number[] } {
+  const { blobs, perBlob, a } = nodes;
+  const w = new Float64Array(blobs);
+  const mq = new Float64Array(blobs);
+  for (let k = 0; k < blobs; k++) {
+    for (let p = 0; p < perBlob; p++) {
+      w[k] += a[k * perBlob + p];
+      mq[k] += b[k * perBlob + p];
+    }
+  }
+  const w1: number[] = [];
+  const bound: number[] = [];
+  for (const x of nodes.positions) {
+    const c = new Float64Array(blobs * dim);
+    let beta = 0;
+    for (let k = 0; k < blobs; k++) {
+      for (let p = 0; p < perBlob; p++) {
+        const i = k * perBlob + p;
+        for (let d = 0; d < dim; d++) c[k * dim + d] += (a[i] * x[i * dim + d]) / w[k];
+      }
+      for (let p = 0; p < perBlob; p++) {
+        const i = k * perBlob + p;
+        let r = 0;
+        for (let d = 0; d < dim; d++) r += (x[i * dim + d] - c[k * dim + d]) ** 2;
+        beta += Math.abs(a[i] - b[i]) * Math.sqrt(r);
+      }
+    }
+    w1.push(w1Signed(c, w, mq, blobs, dim));
+    bound.push(beta);
+  }
+  return { w1, bound };
+}

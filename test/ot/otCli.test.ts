@@ -104,3 +104,17 @@ test('weighted exact OT: the memory estimate follows the solver that runs (spars
   assert.match(refused.stderr, /needs ~6\d(\.\d)? MB for exact OT with unequal sizes or weights, 600 x 500 points \(sparse network simplex\); the limit is 10(\.0)? MB/);
   assert.ok(!existsSync(join(dir, 'd.npy')), 'no partial output');
 });
+
+test('Sinkhorn: the stored kernel is budgeted before any work (exit 2 over THERMODIFF_MEMORY_LIMIT, no partial output)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'thermodiff-sinkmem-'));
+  const rng = new Rng(6);
+  const n = 2000; // kernel 8 n^2 = 32 MB, plus 64 (n + m) + 64e6: ~96 MB estimate
+  const x = join(dir, 'x.npy');
+  const y = join(dir, 'y.npy');
+  writeFileSync(x, writeNpy(new Float64Array(2 * n).map(() => rng.uniform()), [n, 2]));
+  writeFileSync(y, writeNpy(new Float64Array(2 * n).map(() => rng.uniform()), [n, 2]));
+  const r = await cliInProcess(['ot', x, y, '--method', 'sinkhorn', '--epsilon', '0.01', '--plan-out', join(dir, 'p.npy')], { THERMODIFF_MEMORY_LIMIT: '50M' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /needs ~9\d(\.\d)? MB for Sinkhorn on 2000 x 2000 points \(stored kernel\); the limit is 50(\.0)? MB/);
+  assert.ok(!existsSync(join(dir, 'p.npy')), 'no partial output');
+});

@@ -8,6 +8,7 @@ import { readNpy, writeNpy } from '../../io/npy.ts';
 import { emd } from '../../ot/emd.ts';
 import { formatScaled } from '../../ot/rescale.ts';
 import { sinkhorn } from '../../ot/sinkhorn.ts';
+import { MAX_KERNEL_ENTRIES } from '../../ot/sinkhornScaling.ts';
 import { slicedWasserstein } from '../../ot/slicedWasserstein.ts';
 import { UsageError } from '../errors.ts';
 import { checkBudget } from '../limits.ts';
@@ -194,6 +195,10 @@ export function runOt(fileA: string, fileB: string, o: OtCliOptions, progress?: 
   }
   if (o.method === 'sinkhorn') {
     const eps = epsilon as number;
+    // the stored kernel (8 bytes per entry, up to MAX_KERNEL_ENTRIES; above it the blocked path keeps
+    // 8-row blocks only) plus potentials and the runtime
+    const kernelBytes = 8 * (x.n * y.n <= MAX_KERNEL_ENTRIES ? x.n * y.n : 8 * y.n);
+    checkBudget({ what: `Sinkhorn on ${x.n} x ${y.n} points (stored kernel)`, bytes: kernelBytes + 64 * (x.n + y.n) + 64e6, hint: 'use fewer points or --method exact' });
     if (o.planOut && 8 * x.n * y.n > denseLimitBytes()) {
       throw new InputError(`--plan-out: the dense ${x.n} x ${y.n} Sinkhorn plan needs ~${gb(8 * x.n * y.n)}; limit ${gb(denseLimitBytes())}`, 'ot');
     }

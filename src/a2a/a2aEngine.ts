@@ -26,7 +26,7 @@ export class A2AEngine extends OnnxAdamEngine {
     batchSize: number,
     o: { seed: number; threads?: number; params?: Float32Array[] },
   ): Promise<A2AEngine> {
-    const graph = buildA2ATrainGraph(variant, sizes, batchSize, { beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+    const graph = () => buildA2ATrainGraph(variant, sizes, batchSize, { beta1: 0.9, beta2: 0.999, eps: 1e-8 });
     const sessions = await OnnxAdamEngine.openSessions(sizes, graph, o.threads ?? 1);
     return new A2AEngine(variant, sizes, batchSize, sessions, o.params ?? initParams(sizes, o.seed));
   }

@@ -12,14 +12,21 @@ import type { AdamState, TrainStepOptions } from './mlpEngine.ts';
 import { buildForwardGraph, paramNames, paramShapes } from './mlpGraphs.ts';
 import { onnxRuntime } from './optionalDependencies.ts';
 
+/** @internal onnxruntime-node type (see float32Tensor). */
 type Tensor = Ort.Tensor;
 
-/** A float32 onnxruntime tensor over `data` (no copy). */
+/**
+ * A float32 onnxruntime tensor over `data` (no copy).
+ * @internal typed with onnxruntime-node's types, which consumers without that optional package cannot resolve: left out of the shipped declarations (stripInternal).
+ */
 export function float32Tensor(data: Float32Array, dims: readonly number[]): Tensor {
   return new (onnxRuntime().Tensor)('float32', data, dims);
 }
 
-/** The two sessions of an {@link OnnxAdamEngine}. */
+/**
+ * The two sessions of an {@link OnnxAdamEngine}.
+ * @internal typed with onnxruntime-node's types, which consumers without that optional package cannot resolve: left out of the shipped declarations (stripInternal).
+ */
 export interface OnnxSessions {
   train: Ort.InferenceSession;
   forward: Ort.InferenceSession;
@@ -37,6 +44,7 @@ export class OnnxAdamEngine {
   /**
    * Start at step 0 with zero moments and a copy of `params` (order W0, b0, W1, b1, ...).
    * @param label names the step in the error message ("<label> step k: non-finite loss ...").
+   * @internal typed with onnxruntime-node's types, which consumers without that optional package cannot resolve: left out of the shipped declarations (stripInternal).
    */
   protected constructor(
     readonly sizes: readonly number[],
@@ -52,18 +60,21 @@ export class OnnxAdamEngine {
   }
 
   /**
-   * Open the sessions of `trainGraph` (inputs and outputs of `TrainStepGraph`) and of the forward
+   * Open the sessions of the graph `trainGraph()` builds (inputs and outputs of `TrainStepGraph`) and of the forward
    * graph of `sizes`: sequential execution, full graph optimisation, `threads` intra-op threads.
+   * @internal typed with onnxruntime-node's types, which consumers without that optional package cannot resolve: left out of the shipped declarations (stripInternal).
    */
-  protected static async openSessions(sizes: readonly number[], trainGraph: Uint8Array, threads: number): Promise<OnnxSessions> {
+  protected static async openSessions(sizes: readonly number[], trainGraph: () => Uint8Array, threads: number): Promise<OnnxSessions> {
+    // onnxruntime-node first: without it the MissingDependencyError names it (the package a user
+    // installs first), before onnx-proto is needed to build the graphs
+    const ort = onnxRuntime();
     const sessionOptions = {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: 'sequential' as const,
       graphOptimizationLevel: 'all' as const,
     };
-    const ort = onnxRuntime();
-    const train = await ort.InferenceSession.create(trainGraph, sessionOptions);
+    const train = await ort.InferenceSession.create(trainGraph(), sessionOptions);
     const forward = await ort.InferenceSession.create(buildForwardGraph(sizes), sessionOptions);
     return { train, forward };
   }
@@ -73,6 +84,7 @@ export class OnnxAdamEngine {
    * An infinite `maxNorm` is fed as 3e38 (no clipping).
    * @returns the loss before the update and the gradient norm before clipping.
    * @throws NumericalError if either is not finite (the state is then left unchanged).
+   * @internal typed with onnxruntime-node's types, which consumers without that optional package cannot resolve: left out of the shipped declarations (stripInternal).
    */
   protected async runTrainStep(X: Tensor, T: Tensor, opts: TrainStepOptions): Promise<{ loss: number; gradNorm: number }> {
     const feeds: Record<string, Tensor> = {
@@ -100,7 +112,10 @@ export class OnnxAdamEngine {
     return { loss, gradNorm };
   }
 
-  /** Network outputs `Y` for the input rows `X` [n, in], with the current parameters or `params`. */
+  /**
+   * Network outputs `Y` for the input rows `X` [n, in], with the current parameters or `params`.
+   * @internal typed with onnxruntime-node's types (see float32Tensor).
+   */
   protected async runForward(X: Tensor, params?: readonly Float32Array[]): Promise<Float32Array> {
     const feeds: Record<string, Tensor> = { X };
     this.names.forEach((n, i) => {

@@ -36,7 +36,7 @@ export class OnnxMlpEngine extends OnnxAdamEngine implements MlpEngine {
     params: Float32Array[],
     o: { threads: number; beta1: number; beta2: number; eps: number },
   ): Promise<OnnxMlpEngine> {
-    const graph = buildTrainStepGraph(sizes, batchSize, { beta1: o.beta1, beta2: o.beta2, eps: o.eps });
+    const graph = () => buildTrainStepGraph(sizes, batchSize, { beta1: o.beta1, beta2: o.beta2, eps: o.eps });
     return new OnnxMlpEngine(sizes, batchSize, await OnnxAdamEngine.openSessions(sizes, graph, o.threads), params);
   }
 

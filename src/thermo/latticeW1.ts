@@ -86,6 +86,13 @@ export interface LatticeWeights {
   a: Float64Array;
   b: Float64Array;
   n: number;
+  /** Indices of the kept nodes in the full lattice (k_0 + cells k_1 + ...). */
+  kept: Int32Array;
+  /** Unnormalised masses: sum over kept nodes of exp(logA - maxLogA) (resp. B), and the shifts. */
+  sumA: number;
+  sumB: number;
+  maxLogA: number;
+  maxLogB: number;
 }
 
 /**
@@ -142,7 +149,7 @@ export function latticeWeights(
     a[i] /= sa;
     b[i] /= sb;
   }
-  return { x, a, b, n };
+  return { x, a, b, n, kept: Int32Array.from(kept), sumA: sa, sumB: sb, maxLogA: maxA, maxLogB: maxB };
 }
 
 /**

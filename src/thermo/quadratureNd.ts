@@ -80,57 +80,21 @@ export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts
   const halfWidth = opts.halfWidth ?? 6;
   const box = nodeBox(flow, perturbation, halfWidth);
   const h = box.lo.map((lo, d) => (box.hi[d] - lo) / cells);
-  const total = cells ** dim;
-  const all = new Float64Array(total * dim);
-  for (let q = 0; q < total; q++) {
-    let r = q;
-    for (let d = 0; d < dim; d++) {
-      all[q * dim + d] = box.lo[d] + ((r % cells) + 0.5) * h[d];
-      r = Math.floor(r / cells);
-    }
-  }
-  const la = flow.startLogDensity(all, total);
-  const lb = perturbation.logDensity(all, total);
-  let maxA = -Infinity;
-  let maxB = -Infinity;
-  for (let q = 0; q < total; q++) {
-    maxA = Math.max(maxA, la[q]);
-    maxB = Math.max(maxB, lb[q]);
-  }
-  const cut = Math.log(1e-16);
-  const kept: number[] = [];
-  for (let q = 0; q < total; q++) if (la[q] - maxA > cut || lb[q] - maxB > cut) kept.push(q);
-  const n = kept.length;
-  const x = new Float64Array(n * dim);
-  const a = new Float64Array(n);
-  const b = new Float64Array(n);
-  let sa = 0;
-  let sb = 0;
-  let chi = 0;
-  for (let i = 0; i < n; i++) {
-    const q = kept[i];
-    for (let d = 0; d < dim; d++) x[i * dim + d] = all[q * dim + d];
-    a[i] = Math.exp(la[q] - maxA);
-    b[i] = Math.exp(lb[q] - maxB);
-    sa += a[i];
-    sb += b[i];
-  }
+  const primary = latticeWeights(box.lo, h, cells, 0, (p, m) => flow.startLogDensity(p, m), (p, m) => perturbation.logDensity(p, m));
+  const { a, b, n, kept } = primary;
   let cellVolume = 1;
   for (const hd of h) cellVolume *= hd;
-  const massStart = sa * Math.exp(maxA) * cellVolume;
-  const massPerturbation = sb * Math.exp(maxB) * cellVolume;
-  for (let i = 0; i < n; i++) {
-    a[i] /= sa;
-    b[i] /= sb;
-    if (b[i] > 0) chi += (b[i] * b[i]) / a[i];
-  }
+  const massStart = primary.sumA * Math.exp(primary.maxLogA) * cellVolume;
+  const massPerturbation = primary.sumB * Math.exp(primary.maxLogB) * cellVolume;
+  let chi = 0;
+  for (let i = 0; i < n; i++) if (b[i] > 0) chi += (b[i] * b[i]) / a[i];
   const d0 = chi - 1;
   if (!Number.isFinite(d0) || d0 <= 0) throw new NumericalError(`D0 is not a finite positive number (got ${d0}) at ${cells} cells per axis`);
 
   // the staggered copies of the lattice ride along in the same RK4 (their nodes follow the primary ones in xAll)
   const offsets = opts.w1Offsets ?? (dim >= 2 ? LATTICE_W1_OFFSETS : [0]);
   if (offsets.length === 0 || offsets[0] !== 0) throw new InputError(`expected w1Offsets starting with 0, got [${offsets.join(', ')}]`, 'w1Offsets');
-  const lattices: LatticeWeights[] = [{ x, a, b, n }];
+  const lattices: LatticeWeights[] = [primary];
   for (const off of offsets.slice(1)) {
     lattices.push(latticeWeights(box.lo, h, cells, off, (p, m) => flow.startLogDensity(p, m), (p, m) => perturbation.logDensity(p, m)));
   }
@@ -185,7 +149,7 @@ export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts
   flow.velocity(grid[0], xAll, nAll, k1);
   tsDot[0] = meanSq(k1);
   const sorted = [...w1Set].sort((p, q) => p - q);
-  return { cells, nodes: n, d0, tW1: sorted.map((j) => grid[j]), w1: sorted.map((j) => w1ByIdx.get(j)!), grid: grid.slice(), tsDot, massStart, massPerturbation, clouds, weightsTrue: a, weightsEst: b, lattice: { lo: box.lo, h, kept: Int32Array.from(kept) } };
+  return { cells, nodes: n, d0, tW1: sorted.map((j) => grid[j]), w1: sorted.map((j) => w1ByIdx.get(j)!), grid: grid.slice(), tsDot, massStart, massPerturbation, clouds, weightsTrue: a, weightsEst: b, lattice: { lo: box.lo, h, kept } };
 }
 
 /** The snapshot times of the reports' density panels: 0, tau/3, 2 tau/3 and tau, clamped to [tMin, tMax]. */

@@ -288,14 +288,7 @@ function sparsePath(
     for (let i = 0; i < n; i++) if (!(wa[i] > 0)) for (let j = 0; j < m; j++) u[i] = Math.min(u[i], costAt(cost, i, j) - v[j]);
     plan = { rows: Int32Array.from(r.rows, (t) => rowIdx[t]), cols: Int32Array.from(r.cols, (t) => colIdx[t]), mass: r.mass };
   }
-  let total = 0;
-  let comp = 0;
-  for (let t = 0; t < plan.mass.length; t++) {
-    const y = plan.mass[t] * costAt(cost, plan.rows[t], plan.cols[t]) - comp;
-    const s = total + y;
-    comp = s - total - y;
-    total = s;
-  }
+  const total = planCost(plan, (i, j) => costAt(cost, i, j));
   const certificate = certifyPlan(wa, wb, cost, plan, { u, v }, relTol, dense && r.converged ? r.dual : undefined);
   return {
     cost: total,
@@ -380,14 +373,7 @@ function simplexPath(
     cols: Int32Array.from(r.cols, (j) => colIdx[j]),
     mass: r.mass,
   };
-  let total = 0;
-  let comp = 0;
-  for (let t = 0; t < plan.mass.length; t++) {
-    const y = plan.mass[t] * full[plan.rows[t] * m + plan.cols[t]] - comp;
-    const s = total + y;
-    comp = s - total - y;
-    total = s;
-  }
+  const total = planCost(plan, (r, c) => full[r * m + c]);
   const certificate = certifyPlan(wa, wb, cost, plan, { u, v }, relTol);
   return {
     cost: total,
@@ -418,4 +404,17 @@ function startOrders(cost: CostSpec, rowIdx: number[], colIdx: number[]): [Int32
     cols.sort((p, q) => ky[p] - ky[q]);
   }
   return [rows, cols];
+}
+
+/** sum_t mass_t c(row_t, col_t) over a sparse plan, with compensated (Kahan) summation. */
+function planCost(plan: SparsePlan, c: (i: number, j: number) => number): number {
+  let total = 0;
+  let comp = 0;
+  for (let t = 0; t < plan.mass.length; t++) {
+    const y = plan.mass[t] * c(plan.rows[t], plan.cols[t]) - comp;
+    const s = total + y;
+    comp = s - total - y;
+    total = s;
+  }
+  return total;
 }

@@ -72,8 +72,13 @@ export interface SpeedAccuracyNdResult {
   errors: Record<string, number>;
   /** Names of the quantities whose estimated relative error exceeds {@link FLAG_RELATIVE_ERROR}. */
   flagged: string[];
-  /** The values at each resolution behind `errors` (label -> quantity -> value). */
-  convergence: { levels: string[]; values: Record<string, number[]> };
+  /**
+   * The values at each resolution behind `errors` (label -> quantity -> value); `blob` (2-D
+   * point-mass data, quadrature estimator) holds the per-blob W1 details: `blobW1EndLow` / `blobW1EndHigh`
+   * (Gauss-Hermite orders low / high; W1End is the high one), `blobTimes` (W1 times taken from the
+   * blobs), `blobMassSum`, `w1StartLattice64` / `w1StartLattice80`.
+   */
+  convergence: { levels: string[]; values: Record<string, number[]>; blob?: Record<string, number> };
   settings: Record<string, number | string>;
   seconds: Record<string, number>;
 }

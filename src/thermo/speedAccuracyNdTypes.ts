@@ -91,7 +91,7 @@ export interface SpeedAccuracyNdOptions {
   cells?: number;
   /**
    * Quadrature, 2-D point-mass data: Gauss-Hermite orders per blob of the two resolutions of the
-   * per-blob W1 (W1End and the early W1 times); `false` turns the per-blob nodes off. @default [3, 4]
+   * per-blob W1 (W1End and the early W1 times); `false` turns the per-blob nodes off. @default [4, 5]
    */
   blobOrders?: [number, number] | false;
   /** Quadrature: nodes per axis of the coarse level (the error estimate). @default 3/4 of `cells`, rounded to the same parity */

@@ -124,7 +124,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   // 2-D point-mass data: the start lattice maps into the basins of the narrow blobs at early times and
   // its W1 there does not converge; per-blob Gauss-Hermite nodes pushed forward give W1End (and the
   // early W1 times, while their error is below the lattice's), a finer static lattice W1Start
-  const blob = opts.blobOrders !== false && dim === 2 && flow.pointMassComponents ? blobW1Values(flow, perturbation, grid, w1Idx, opts.blobOrders ?? [3, 4]) : null;
+  const blob = opts.blobOrders !== false && dim === 2 && flow.pointMassComponents ? blobW1Values(flow, perturbation, grid, w1Idx, opts.blobOrders ?? [4, 5]) : null;
   const blobInfo: Record<string, number> = {};
   const replace = (i: number, value: number, err: number) => {
     w1Rich[i] = w1Fine[i] = w1Lo[i] = w1Hi[i] = value;

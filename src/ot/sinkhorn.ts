@@ -24,7 +24,7 @@ import { type CostSpec, costRow, costShape, validateCost } from './costSpec.ts';
 import { checkBalanced, checkWeights } from './emd.ts';
 import { OmegaSchedule, omegaProblem, relaxedRatio } from './overRelaxation.ts';
 import { BlockedSinkhorn } from './sinkhornBlocked.ts';
-import { powerErrorBound, ScalingSinkhorn } from './sinkhornScaling.ts';
+import { MAX_KERNEL_ENTRIES, powerErrorBound, ScalingSinkhorn } from './sinkhornScaling.ts';
 
 /** Options of {@link sinkhorn}. */
 export interface SinkhornOptions {
@@ -48,6 +48,13 @@ export interface SinkhornOptions {
   overRelaxation?: number | 'auto';
   /** Return the dense n x m plan (default true when n m <= 2.5e7). */
   plan?: boolean;
+  /**
+   * Largest stored kernel, in entries of 8 bytes, the scaling path may allocate (default
+   * {@link MAX_KERNEL_ENTRIES} = 2^27, 1 GiB); above it the blocked path runs (kernel recomputed per
+   * block of rows, same iterates, ~6x slower per entry). A caller with a memory budget sets it to
+   * budget / 8. Must be a non-negative number (0 = never store the kernel).
+   */
+  maxKernelEntries?: number;
 }
 
 /** Result of {@link sinkhorn}. */
@@ -146,7 +153,9 @@ function solveScaled(a: Float64Array | null, b: Float64Array | null, cost: CostS
   let omega = schedule.omega;
   const wantPlan = opts.plan ?? n * m <= 2.5e7;
 
-  const fast = path === 'auto' && ScalingSinkhorn.fits(wa, wb);
+  const maxKernel = opts.maxKernelEntries ?? MAX_KERNEL_ENTRIES;
+  if (!(maxKernel >= 0)) throw new InputError(`expected maxKernelEntries >= 0 (kernel entries of 8 bytes), got ${maxKernel}`, 'sinkhorn');
+  const fast = path === 'auto' && ScalingSinkhorn.fits(wa, wb, maxKernel);
   const blocked = path === 'blocked' || (path === 'auto' && !fast);
 
   // cost rows: a matrix is used in place; cloud costs are cached for the log-domain path when

@@ -148,13 +148,13 @@ export class ScalingSinkhorn {
     this.termsN = new Float64Array(this.n2);
   }
 
-  /** Whether the positive-weight kernel of these weights fits the memory cap. */
-  static fits(wa: Float64Array, wb: Float64Array): boolean {
+  /** Whether the positive-weight kernel of these weights has at most `maxEntries` entries (default {@link MAX_KERNEL_ENTRIES}). */
+  static fits(wa: Float64Array, wb: Float64Array, maxEntries: number = MAX_KERNEL_ENTRIES): boolean {
     let n2 = 0;
     let m2 = 0;
     for (const w of wa) if (w > 0) n2++;
     for (const w of wb) if (w > 0) m2++;
-    return n2 * m2 <= MAX_KERNEL_ENTRIES;
+    return n2 * m2 <= maxEntries;
   }
 
   /** Cost row of positive-weight row k over the positive-weight columns. */

@@ -289,3 +289,25 @@ test('kernel exponential is within 2 ulp of Math.exp on [-650, 700]', () => {
   // (measured 1.8); negligible next to the |x| ulp the kernel exponent already carries
   assert.ok(worst <= 2, `max error ${worst} ulp`);
 });
+
+test('maxKernelEntries caps the stored kernel: below the problem size the blocked path runs (bit-identical to sinkhornBlocked), at it the scaling path; a negative cap is an InputError', () => {
+  const rng = new Rng(TEST_SEED + 11);
+  const x = uniformCloud(rng, 40, 2);
+  const y = uniformCloud(rng, 30, 2);
+  const cost: CostSpec = { kind: 'sqeuclidean', x, y };
+  const o = { epsilon: 0.01, tol: 1e-9 };
+  const blocked = sinkhornBlocked(null, null, cost, o);
+  const scaling = sinkhorn(null, null, cost, o);
+  // the blocked and scaling paths round differently (their iterates agree to ~1e-12, test above), so
+  // bit equality with one of them shows which path ran
+  for (const cap of [0, 40 * 30 - 1]) {
+    const capped = sinkhorn(null, null, cost, { ...o, maxKernelEntries: cap });
+    assert.deepEqual(capped.potentials, blocked.potentials, `cap ${cap}: blocked path`);
+    assert.equal(capped.cost, blocked.cost);
+  }
+  const fits = sinkhorn(null, null, cost, { ...o, maxKernelEntries: 40 * 30 });
+  assert.deepEqual(fits.potentials, scaling.potentials, 'cap = n m: scaling path');
+  assert.notDeepEqual(scaling.potentials, blocked.potentials, 'the two paths differ in the last bits, so the checks above can tell them apart');
+  assert.throws(() => sinkhorn(null, null, cost, { ...o, maxKernelEntries: -1 }), (e: unknown) => e instanceof InputError && /maxKernelEntries >= 0.*got -1/.test(e.message));
+  assert.throws(() => sinkhorn(null, null, cost, { ...o, maxKernelEntries: Number.NaN }), InputError);
+});

@@ -2,7 +2,9 @@
  * The lab page: form <-> state, validation with the library's parser, one compute worker (restarted
  * when a new run supersedes a running one), numbers and charts.
  */
+
 import { InputError, parseSpeedAccuracyConfig, type SpeedAccuracyResult } from '../../src/index.ts';
+import { byId, formRerun, INVALID_TEXT, renderChecks, setResultsStatus } from './dom.ts';
 import type { CompareRow, RunRequest, WorkerMessage } from './protocol.ts';
 import {
   type ComponentRow,
@@ -14,19 +16,15 @@ import {
   fieldLabel,
   type LabState,
   normaliseWeights,
-  parseNumber,
   PERTURBATION_DEFAULTS,
   type PerturbationKind,
+  parseNumber,
   SCHEDULES,
   type ScheduleChoice,
   stripWhere,
 } from './state.ts';
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`lab: element #${id} missing from index.html`);
-  return el as T;
-};
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => byId<T>(id, 'index.html');
 
 // vega, vega-lite and vega-embed (~900 kB) load in parallel with the first computation, not before it
 const charts = import('./charts.ts');
@@ -203,10 +201,7 @@ function newWorker(): Worker {
 }
 
 function setStatus(kind: 'running' | 'done' | 'invalid' | 'error', text: string): void {
-  resultsEl.dataset.state = kind;
-  resultsEl.setAttribute('aria-busy', kind === 'running' ? 'true' : 'false');
-  resultsEl.classList.toggle('stale', kind !== 'done');
-  statusEl.textContent = text;
+  setResultsStatus(resultsEl, statusEl, kind, text);
 }
 
 function run(config: Record<string, unknown>): void {
@@ -372,17 +367,7 @@ async function showResult(r: SpeedAccuracyResult, config: Record<string, unknown
   chain.textContent = r.chainHolds ? 'η ≤ c₁ ≤ c₂ holds.' : 'η ≤ c₁ ≤ c₂ is VIOLATED (beyond the stated slack): please report this configuration.';
   chain.className = r.chainHolds ? 'chain ok' : 'chain bad';
   const tbody = $('checks').querySelector('tbody') as HTMLElement;
-  tbody.replaceChildren();
-  for (const c of r.checks) {
-    const tr = document.createElement('tr');
-    for (const text of [c.name, fmt(c.value), fmt(c.tolerance), c.ok ? 'ok' : 'FAIL']) {
-      const td = document.createElement('td');
-      td.textContent = text;
-      tr.appendChild(td);
-    }
-    tr.className = c.ok ? 'ok' : 'bad';
-    tbody.appendChild(tr);
-  }
+  renderChecks(tbody, r.checks, fmt);
   const json = JSON.stringify(config, null, 2);
   $('config-json').textContent = json;
   await (await charts).renderCharts(r, { bars: $('chart-bars'), speeds: $('chart-speeds'), w1: $('chart-w1'), densities: $('densities') });
@@ -390,18 +375,7 @@ async function showResult(r: SpeedAccuracyResult, config: Record<string, unknown
 
 // ---------- events ----------
 
-let debounce: ReturnType<typeof setTimeout> | undefined;
-
-function changed(immediate: boolean): void {
-  clearTimeout(debounce);
-  const go = () => {
-    const config = validConfig();
-    if (config) run(config);
-    else setStatus('invalid', 'Fix the fields listed above the form; the results below are for the last valid configuration.');
-  };
-  if (immediate) go();
-  else debounce = setTimeout(go, 400);
-}
+const changed = formRerun(validConfig, (config) => run(config), () => setStatus('invalid', INVALID_TEXT));
 
 form.addEventListener('input', (e) => {
   const t = e.target as HTMLInputElement;

@@ -7,16 +7,14 @@
  * flag (ndErrors.ts), as the CLI prints them. For Gaussian data the closed forms (gaussianExact.ts)
  * are shown beside the estimates.
  */
+
 import { InputError, parseSpeedAccuracyNdConfig, type SpeedAccuracyNdResult } from '../../src/index.ts';
+import { byId, formRerun, INVALID_TEXT, renderChecks, setResultsStatus } from './dom.ts';
 import { type GaussianExact, gaussianSwissRollExact } from './gaussianExact.ts';
 import type { NdErrors, NdKey, NdRequest, NdWorkerMessage } from './ndProtocol.ts';
 import { renderSnapshots } from './ndSvg.ts';
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const e = document.getElementById(id);
-  if (!e) throw new Error(`lab: element #${id} missing from nd.html`);
-  return e as T;
-};
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => byId<T>(id, 'nd.html');
 
 // vega (~900 kB) loads in parallel with the first computation
 const charts = import('./ndCharts.ts');
@@ -192,10 +190,7 @@ const stopButton = $<HTMLButtonElement>('nd-stop');
 let shown: { r: SpeedAccuracyNdResult; exact: GaussianExact | null } | null = null;
 
 function setStatus(kind: 'running' | 'done' | 'invalid' | 'error' | 'stopped', text: string): void {
-  resultsEl.dataset.state = kind;
-  resultsEl.setAttribute('aria-busy', kind === 'running' ? 'true' : 'false');
-  resultsEl.classList.toggle('stale', kind !== 'done');
-  statusEl.textContent = text;
+  setResultsStatus(resultsEl, statusEl, kind, text);
 }
 
 function newWorker(): Worker {
@@ -431,17 +426,7 @@ async function showResult(r: SpeedAccuracyNdResult, config: Record<string, unkno
   chain.textContent = r.chainHolds ? `${rel} holds for the estimates.` : `${rel} is VIOLATED by the estimates (beyond the stated slack).`;
   chain.className = r.chainHolds ? 'chain ok' : 'chain bad';
   const tbody = $('nd-checks').querySelector('tbody') as HTMLElement;
-  tbody.replaceChildren();
-  for (const c of r.checks) {
-    const tr = document.createElement('tr');
-    for (const text of [c.name, fmt(c.value), fmt(c.tolerance), c.ok ? 'ok' : 'FAIL']) {
-      const td = document.createElement('td');
-      td.textContent = text;
-      tr.appendChild(td);
-    }
-    tr.className = c.ok ? 'ok' : 'bad';
-    tbody.appendChild(tr);
-  }
+  renderChecks(tbody, r.checks, fmt);
   $('nd-config-json').textContent = JSON.stringify(config, null, 2);
   renderSnapshots(r, $('nd-snapshots'));
   await (await charts).renderNdCharts(r, exact, { w1: $('nd-chart-w1'), speeds: $('nd-chart-speeds') });
@@ -449,17 +434,7 @@ async function showResult(r: SpeedAccuracyNdResult, config: Record<string, unkno
 
 // ---------- events ----------
 
-let debounce: ReturnType<typeof setTimeout> | undefined;
-function changed(immediate: boolean): void {
-  clearTimeout(debounce);
-  const go = () => {
-    const config = validConfig();
-    if (config) run(config);
-    else setStatus('invalid', 'Fix the fields listed above the form; the results below are for the last valid configuration.');
-  };
-  if (immediate) go();
-  else debounce = setTimeout(go, 400);
-}
+const changed = formRerun(validConfig, (config) => run(config), () => setStatus('invalid', INVALID_TEXT));
 
 form.addEventListener('input', (e) => {
   const t = e.target as HTMLInputElement;
@@ -493,7 +468,7 @@ form.addEventListener('submit', (e) => {
 });
 
 stopButton.addEventListener('click', () => {
-  clearTimeout(debounce);
+  changed.cancel();
   stop();
 });
 

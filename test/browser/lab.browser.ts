@@ -437,10 +437,17 @@ async function assertStatedErrors(page: Page, ref: SpeedAccuracyNdResult): Promi
     const want = own.values[k];
     assert.ok(want !== undefined && Number.isFinite(want), `${k}: the library states a finite error`);
     const got = await ndAttr(page, `nd-${id}-err`);
-    // the same relative error (REL_TOL, as the numbers) times the same value: 2 REL_TOL plus rounding
-    assert.ok(Math.abs(got - want) <= 2 * REL_TOL * Math.abs(want) + 1e-300, `${k} error: page ${got}, library ${want}`);
+    // A stated error is a difference of two estimates that each match to REL_TOL (relative to the
+    // estimates, not to their difference): e.g. W1End's is |order 5 - order 4| of per-blob W1 values
+    // that agree to ~1e-5, so V8's last-bit differences reach the error amplified. Bound: 2 REL_TOL
+    // of the error itself, plus 4 REL_TOL of the quantity times the worst amplification, the
+    // eta/deltaW1 one (a W1 difference enters eta's error as 2 eta dW1 / deltaW1), 2 W1End / deltaW1.
+    const amp = Math.max(1, (2 * Math.abs(ref.w1End)) / Math.abs(ref.w1End - ref.w1Start));
+    const slack = (err: number) => 2 * REL_TOL * Math.abs(err) + 4 * REL_TOL * amp * Math.abs(ref[k]) + 1e-300;
+    assert.ok(Math.abs(got - want) <= slack(want), `${k} error: page ${got}, library ${want}`);
     const rel = Number(await page.getAttribute(`[data-testid="nd-${id}-err"]`, 'data-relative'));
-    assert.ok(Math.abs(rel - ref.errors[k]) <= 2 * REL_TOL * ref.errors[k] + 1e-300, `${k} relative error: page ${rel}, library ${ref.errors[k]}`);
+    const relSlack = Math.abs(ref[k]) > 0 ? slack(want) / Math.abs(ref[k]) : 2 * REL_TOL * ref.errors[k] + 1e-300;
+    assert.ok(Math.abs(rel - ref.errors[k]) <= relSlack, `${k} relative error: page ${rel}, library ${ref.errors[k]}`);
     const text = (await page.textContent(`[data-testid="nd-${id}-err"]`)) ?? '';
     assert.match(text, /^± \S+ \(\S+\s%\)/, `${k}: the error cell shows the absolute and relative error: ${text}`);
     assert.equal(text.includes('FLAGGED > 1 %'), ref.flagged.includes(k), `${k}: flag shown iff the library flags it (${text})`);

@@ -227,7 +227,7 @@ export class SparseNetworkSimplex {
 
   /** Double the arc capacity and rebuild the hash. */
   private grow(): void {
-    const cap = 2 * this.arcRow.length;
+    const cap = Math.max(16, 2 * this.arcRow.length);
     const row = new Int32Array(cap);
     const col = new Int32Array(cap);
     const cost = new Float64Array(cap);
@@ -240,7 +240,7 @@ export class SparseNetworkSimplex {
     this.arcCol = col;
     this.arcCost = cost;
     this.arcInTree = inTree;
-    this.slots = new Int32Array(2 * this.slots.length);
+    this.slots = new Int32Array(2 ** Math.ceil(Math.log2(2 * cap + 2)));
     for (let e = 0; e < this.arcCount; e++) this.slots[this.slotOf(row[e], col[e])] = e + 1;
   }
 

@@ -212,8 +212,8 @@ test('arc hash: duplicates refused across many rehashes; the full arc set solves
   const b = randomWeights(rng, m);
   const cost: CloudCost = { kind: 'sqeuclidean', x, y };
   const c = (i: number, j: number) => (x.data[3 * i] - y.data[3 * j]) ** 2 + (x.data[3 * i + 1] - y.data[3 * j + 1]) ** 2 + (x.data[3 * i + 2] - y.data[3 * j + 2]) ** 2;
-  // capacity 2: the arc arrays and the hash grow ten times
-  const ns = new SparseNetworkSimplex(a, b, c, 2);
+  // capacity 0: the arc arrays and the hash grow eight times (16, 32, ..., 2048 arcs for 1073)
+  const ns = new SparseNetworkSimplex(a, b, c, 0);
   const rows = Int32Array.from({ length: n }, (_, i) => i);
   const cols = Int32Array.from({ length: m }, (_, j) => j);
   ns.startNorthWest(rows, cols);

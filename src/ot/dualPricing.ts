@@ -29,13 +29,18 @@ interface BlockBounds {
   scale: number;
 }
 
-function blockBounds(p: Points, w: Float64Array, size: number): BlockBounds {
-  const d = p.dim;
-  const blocks = spatialBlocks(p, size);
-  const { order, count } = blocks;
-  const slope = new Float64Array(count * d);
-  const offset = new Float64Array(count);
+function blockBounds(p: Points, w: Float64Array, blocks: SpatialBlocks): BlockBounds {
   const W = new Float64Array(p.n);
+  const scale = shiftedPotentials(p, w, W);
+  const slope = new Float64Array(blocks.count * p.dim);
+  const offset = new Float64Array(blocks.count);
+  fitBlocks(p, W, blocks, slope, offset);
+  return { blocks, slope, offset, scale };
+}
+
+/** W_t = |p_t|^2 - w_t; returns max over t of |W_t| and |p_t|^2. (Loops in small functions with nothing after them: see scanBlockPairs.) */
+function shiftedPotentials(p: Points, w: Float64Array, W: Float64Array): number {
+  const d = p.dim;
   let scale = 0;
   for (let t = 0; t < p.n; t++) {
     let s = 0;
@@ -43,6 +48,13 @@ function blockBounds(p: Points, w: Float64Array, size: number): BlockBounds {
     W[t] = s - w[t];
     scale = Math.max(scale, Math.abs(W[t]), s);
   }
+  return scale;
+}
+
+/** Per block: the least-squares slope q of W over the points and the exact offset min (W - q . p). */
+function fitBlocks(p: Points, W: Float64Array, blocks: SpatialBlocks, slope: Float64Array, offset: Float64Array): void {
+  const d = p.dim;
+  const { order, count, size } = blocks;
   const A = new Float64Array((d + 1) * (d + 1));
   const rhs = new Float64Array(d + 1);
   for (let b = 0; b < count; b++) {
@@ -78,7 +90,6 @@ function blockBounds(p: Points, w: Float64Array, size: number): BlockBounds {
     slope.set(q, b * d);
     offset[b] = a;
   }
-  return { blocks, slope, offset, scale };
 }
 
 /** Solve the d x d system A q = r (A symmetric PSD) by Gaussian elimination; a zero pivot gives q_c = 0. */
@@ -115,7 +126,9 @@ function solveSymmetric(A: Float64Array, r: Float64Array, d: number): Float64Arr
 /**
  * max(0, max_ij u_i + v_j - |x_i - y_j|^2) and an upper bound of max c_ij, by block pairs (see the
  * file comment). With `collect`, pairs whose violation exceeds `threshold` are pushed (at most
- * `perRow` per row, the worst first), exactly as the plain pass would.
+ * `perRow` per row, the worst first), exactly as the plain pass would. `blocks`, when given, are
+ * spatial blocks of x and y built once by the caller (e.g. for repeated passes); otherwise both
+ * clouds are cut into blocks of `size` points here.
  */
 export function dualViolationSqEuclidean(
   x: Points,
@@ -124,10 +137,35 @@ export function dualViolationSqEuclidean(
   v: Float64Array,
   collect?: { threshold: number; perRow: number; rows: number[]; cols: number[] },
   size = 16,
+  blocks?: { x: SpatialBlocks; y: SpatialBlocks },
 ): { max: number; maxAbsCost: number; pairsEvaluated: number } {
+  const R = blockBounds(x, u, blocks ? blocks.x : spatialBlocks(x, size));
+  const C = blockBounds(y, v, blocks ? blocks.y : spatialBlocks(y, size));
+  const stats = new Float64Array(2);
+  const max = scanBlockPairs(x, y, u, v, R, C, collect ?? null, stats);
+  return { max, maxAbsCost: stats[0], pairsEvaluated: stats[1] };
+}
+
+/**
+ * The pass of {@link dualViolationSqEuclidean}: returns the max violation; `stats` gets the bound
+ * of max c_ij and the number of pairs evaluated. (A separate function that stores nothing after
+ * its loop: V8 compiles the loop while it runs (on-stack replacement), and code after the loop that
+ * had not run yet, such as building the result object, deoptimised it at every exit; measured as
+ * ten deoptimisations and ~200 ms of recompilation in a first call.)
+ */
+function scanBlockPairs(
+  x: Points,
+  y: Points,
+  u: Float64Array,
+  v: Float64Array,
+  R: BlockBounds,
+  C: BlockBounds,
+  collect: { threshold: number; perRow: number; rows: number[]; cols: number[] } | null,
+  stats: Float64Array,
+): number {
   const d = x.dim;
-  const R = blockBounds(x, u, size);
-  const C = blockBounds(y, v, size);
+  const rSize = R.blocks.size;
+  const cSize = C.blocks.size;
   const rb = R.blocks;
   const cb = C.blocks;
   const margin = 1e-11 * (R.scale + C.scale);
@@ -168,8 +206,8 @@ export function dualViolationSqEuclidean(
       if (far > maxCost) maxCost = far;
       if (bound > -margin) near[nNear++] = b;
     }
-    const tEnd = Math.min(x.n, (r + 1) * size);
-    for (let t = r * size; t < tEnd; t++) {
+    const tEnd = Math.min(x.n, (r + 1) * rSize);
+    for (let t = r * rSize; t < tEnd; t++) {
       const i = rb.order[t];
       const ui = u[i];
       const xb = i * d;
@@ -177,9 +215,9 @@ export function dualViolationSqEuclidean(
       let rowMax = -Infinity;
       for (let s = 0; s < nNear; s++) {
         const b = near[s];
-        const sEnd = Math.min(y.n, (b + 1) * size);
-        pairsEvaluated += sEnd - b * size;
-        for (let w = b * size; w < sEnd; w++) {
+        const sEnd = Math.min(y.n, (b + 1) * cSize);
+        pairsEvaluated += sEnd - b * cSize;
+        for (let w = b * cSize; w < sEnd; w++) {
           const j = cb.order[w];
           const jb = j * d;
           let c2 = 0;
@@ -221,6 +259,8 @@ export function dualViolationSqEuclidean(
         }
       }
     }
+    stats[0] = maxCost;
+    stats[1] = pairsEvaluated;
   }
-  return { max, maxAbsCost: maxCost, pairsEvaluated };
+  return max;
 }

@@ -268,8 +268,8 @@ function sparsePath(
 ): EmdResult {
   const n = wa.length;
   const m = wb.length;
-  const rowIdx = Int32Array.from(wa.keys()).filter((i) => wa[i] > 0);
-  const colIdx = Int32Array.from(wb.keys()).filter((j) => wb[j] > 0);
+  const rowIdx = positiveIndices(wa);
+  const colIdx = positiveIndices(wb);
   const dense = rowIdx.length === n && colIdx.length === m;
   const sub = dense ? cost : { kind: cost.kind, x: subCloud(cost.x, rowIdx), y: subCloud(cost.y, colIdx) };
   const r = sparseTransport(dense ? wa : wa.filter((w) => w > 0), dense ? wb : wb.filter((w) => w > 0), sub, {
@@ -302,6 +302,15 @@ function sparsePath(
     levels: r.levels,
     stopReason: r.converged ? undefined : r.stopReason,
   };
+}
+
+/** Indices i with w_i > 0, ascending (a plain loop: no iterator or closure to warm up in a first call). */
+function positiveIndices(w: Float64Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < w.length; i++) if (w[i] > 0) count++;
+  const idx = new Int32Array(count);
+  for (let i = 0, t = 0; i < w.length; i++) if (w[i] > 0) idx[t++] = i;
+  return idx;
 }
 
 function isConstant(w: Float64Array): boolean {

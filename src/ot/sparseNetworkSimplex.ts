@@ -16,6 +16,8 @@
  * (see sparseTransport.ts).
  */
 
+import { buildThread } from './simplexThread.ts';
+
 /** Duals of the current basis: u_i + v_j = c_ij on tree arcs. */
 export interface SparseSimplexDuals {
   u: Float64Array;
@@ -33,7 +35,7 @@ export class SparseNetworkSimplex {
   private arcCost: Float64Array;
   private arcInTree: Uint8Array;
   private arcCount = 0;
-  private readonly index = new Map<number, number>();
+  private slots: Int32Array;
   private readonly parent: Int32Array;
   private readonly treeArc: Int32Array;
   private readonly flow: Float64Array;
@@ -65,6 +67,7 @@ export class SparseNetworkSimplex {
     this.arcCol = new Int32Array(capacity);
     this.arcCost = new Float64Array(capacity);
     this.arcInTree = new Uint8Array(capacity);
+    this.slots = new Int32Array(2 ** Math.ceil(Math.log2(2 * capacity + 2)));
     this.parent = new Int32Array(N);
     this.treeArc = new Int32Array(N).fill(-1);
     this.flow = new Float64Array(N);
@@ -173,9 +176,27 @@ export class SparseNetworkSimplex {
 
   /** Index of an arc already in the set. */
   private indexOf(i: number, j: number): number {
-    const e = this.index.get(i * this.m + j);
-    if (e === undefined) throw new Error('SparseNetworkSimplex: arc not found (internal error)');
+    const e = this.find(i, j);
+    if (e < 0) throw new Error('SparseNetworkSimplex: arc not found (internal error)');
     return e;
+  }
+
+  /** Slot of arc (i, j) in the hash: its own slot when present, else the empty slot where it goes. */
+  private slotOf(i: number, j: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let h = (Math.imul(i, 0x9e3779b1) ^ Math.imul(j, 0x85ebca77)) >>> 0;
+    h = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const e1 = slots[h];
+      if (e1 === 0 || (this.arcRow[e1 - 1] === i && this.arcCol[e1 - 1] === j)) return h;
+      h = (h + 1) & mask;
+    }
+  }
+
+  /** Index of arc (i, j), or -1 when absent. */
+  private find(i: number, j: number): number {
+    return this.slots[this.slotOf(i, j)] - 1;
   }
 
   /** The arc arrays (valid until the next {@link addArc}; the first {@link arcs} entries). */
@@ -190,26 +211,37 @@ export class SparseNetworkSimplex {
 
   /** Add arc (i, j) unless present; returns its index, or -1 when it was present. */
   addArc(i: number, j: number): number {
-    const key = i * this.m + j;
-    if (this.index.has(key)) return -1;
-    this.index.set(key, this.arcCount);
+    let h = this.slotOf(i, j);
+    if (this.slots[h] !== 0) return -1;
     if (this.arcCount === this.arcRow.length) {
-      const cap = 2 * this.arcRow.length;
-      const grow = <T extends Int32Array | Float64Array | Uint8Array>(old: T, make: (k: number) => T): T => {
-        const t = make(cap);
-        t.set(old);
-        return t;
-      };
-      this.arcRow = grow(this.arcRow, (k) => new Int32Array(k));
-      this.arcCol = grow(this.arcCol, (k) => new Int32Array(k));
-      this.arcCost = grow(this.arcCost, (k) => new Float64Array(k));
-      this.arcInTree = grow(this.arcInTree, (k) => new Uint8Array(k));
+      this.grow();
+      h = this.slotOf(i, j);
     }
     const e = this.arcCount++;
     this.arcRow[e] = i;
     this.arcCol[e] = j;
     this.arcCost[e] = this.cost(i, j);
+    this.slots[h] = e + 1;
     return e;
+  }
+
+  /** Double the arc capacity and rebuild the hash. */
+  private grow(): void {
+    const cap = Math.max(16, 2 * this.arcRow.length);
+    const row = new Int32Array(cap);
+    const col = new Int32Array(cap);
+    const cost = new Float64Array(cap);
+    const inTree = new Uint8Array(cap);
+    row.set(this.arcRow);
+    col.set(this.arcCol);
+    cost.set(this.arcCost);
+    inTree.set(this.arcInTree);
+    this.arcRow = row;
+    this.arcCol = col;
+    this.arcCost = cost;
+    this.arcInTree = inTree;
+    this.slots = new Int32Array(2 ** Math.ceil(Math.log2(2 * cap + 2)));
+    for (let e = 0; e < this.arcCount; e++) this.slots[this.slotOf(row[e], col[e])] = e + 1;
   }
 
   /**
@@ -460,48 +492,4 @@ function findRow(
     }
   }
   return x;
-}
-
-/** Preorder thread (circular), reverse thread, subtree sizes and last descendants from parents. */
-function buildThread(
-  parent: Int32Array,
-  root: number,
-  thread: Int32Array,
-  revThread: Int32Array,
-  succNum: Int32Array,
-  lastSucc: Int32Array,
-): void {
-  const N = parent.length;
-  const start = new Int32Array(N + 1);
-  for (let x = 0; x < N; x++) if (x !== root) start[parent[x] + 1]++;
-  for (let x = 0; x < N; x++) start[x + 1] += start[x];
-  const fill = start.slice(0, N);
-  const child = new Int32Array(Math.max(1, N - 1));
-  for (let x = 0; x < N; x++) if (x !== root) child[fill[parent[x]]++] = x;
-  const order = new Int32Array(N);
-  const stack = new Int32Array(N);
-  let top = 0;
-  let len = 0;
-  stack[top++] = root;
-  while (top > 0) {
-    const x = stack[--top];
-    order[len++] = x;
-    for (let t = start[x + 1] - 1; t >= start[x]; t--) stack[top++] = child[t];
-  }
-  for (let t = 0; t < N; t++) {
-    const x = order[t];
-    const y = order[(t + 1) % N];
-    thread[x] = y;
-    revThread[y] = x;
-    succNum[x] = 1;
-    lastSucc[x] = x;
-  }
-  for (let t = N - 1; t > 0; t--) {
-    const x = order[t];
-    succNum[parent[x]] += succNum[x];
-  }
-  for (let t = 0; t < N; t++) {
-    const x = order[t];
-    lastSucc[x] = order[t + succNum[x] - 1];
-  }
 }

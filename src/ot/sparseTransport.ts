@@ -21,9 +21,9 @@ import type { Points } from '../core/points.ts';
 import { dualViolation } from './certificate.ts';
 import type { CostSpec } from './costSpec.ts';
 import { dualViolationSqEuclidean } from './dualPricing.ts';
-import { hilbertKeys, orderByKeys } from './hilbertOrder.ts';
+import { hilbertKeys, orderByKeys, orderByValues } from './hilbertOrder.ts';
 import { northWest, SparseNetworkSimplex } from './sparseNetworkSimplex.ts';
-import { nearestNeighbours } from './spatialBlocks.ts';
+import { nearestNeighbours, type SpatialBlocks, spatialBlocks } from './spatialBlocks.ts';
 
 /** Result of {@link sparseTransport}. */
 export interface SparseTransportResult {
@@ -89,7 +89,10 @@ export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCos
     }
     return sq ? s : Math.sqrt(s);
   };
-  const [kx, ky] = hilbertKeys([x, y]);
+  // grid resolution: 2^(4 d) cells per point (ties, i.e. shared cells, are rare) and keys small
+  // enough for orderByKeys' packed native sort
+  const bits = Math.min(Math.ceil(Math.log2(n + m) / d) + 4, Math.floor((52 - Math.ceil(Math.log2(n + m + 1))) / d));
+  const [kx, ky] = hilbertKeys([x, y], bits);
   const rowOrder = orderByKeys(kx);
   const colOrder = orderByKeys(ky);
   const k = Math.min(opts.k ?? 4, n, m);
@@ -116,13 +119,13 @@ export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCos
       const j1 = Math.min(m, (J + 1) * group);
       for (let p = I * group; p < i1; p++) for (let q = J * group; q < j1; q++) ns.addArc(rowOrder[p], colOrder[q]);
     }
-    addNearest(ns, x, y, k);
+    addNearest(ns, x, y, k, rowOrder, colOrder);
     const v = new Float64Array(m);
     for (let q = 0; q < m; q++) v[colOrder[q]] = coarse.v[Math.floor(q / group)];
     const start = greedyStart(ns, a, b, v, rowOrder, colOrder);
     ns.startFromForest(start.rows, start.cols, start.mass);
   } else {
-    addNearest(ns, x, y, k);
+    addNearest(ns, x, y, k, rowOrder, colOrder);
     ns.startNorthWest(rowOrder, colOrder);
   }
   let scale = 0;
@@ -132,6 +135,7 @@ export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCos
   let duals = ns.duals();
   let stopReason: string | undefined;
   let rounds = 0;
+  let blocks: { x: SpatialBlocks; y: SpatialBlocks } | undefined;
   for (;;) {
     const solved = ns.run(maxIter, 1e-14 * scale);
     duals = ns.duals();
@@ -147,7 +151,13 @@ export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCos
     const cols: number[] = [];
     const threshold = 1e-13 * Math.max(scale, dual.maxAbsCost);
     const collect = { threshold, perRow, rows, cols };
-    const r = sq && n >= 64 && m >= 64 ? dualViolationSqEuclidean(x, y, duals.u, duals.v, collect, d >= 3 ? 8 : 16) : dualViolation(cost, duals.u, duals.v, collect);
+    let r: { max: number; maxAbsCost: number };
+    if (sq && n >= 64 && m >= 64) {
+      // the pricing blocks are built once per level (in 3-D along the Hilbert orders above)
+      const size = d >= 3 ? 8 : 16;
+      blocks ??= { x: spatialBlocks(x, size, rowOrder), y: spatialBlocks(y, size, colOrder) };
+      r = dualViolationSqEuclidean(x, y, duals.u, duals.v, collect, size, blocks);
+    } else r = dualViolation(cost, duals.u, duals.v, collect);
     rounds++;
     dual = { max: r.max, maxAbsCost: r.maxAbsCost };
     if (r.maxAbsCost > scale) scale = r.maxAbsCost;
@@ -168,12 +178,12 @@ export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCos
   return { ...plan, u: duals.u, v: duals.v, dual, iterations: ns.iterations, pricingRounds: pricingRounds + rounds, arcs: ns.arcs, levels, converged, stopReason };
 }
 
-/** Each point's k nearest points of the other cloud, both ways, as arcs. */
-function addNearest(ns: SparseNetworkSimplex, x: Points, y: Points, k: number): void {
+/** Each point's k nearest points of the other cloud, both ways, as arcs (blocks along the Hilbert orders in 3-D and above). */
+function addNearest(ns: SparseNetworkSimplex, x: Points, y: Points, k: number, rowOrder: Int32Array, colOrder: Int32Array): void {
   if (k <= 0) return;
-  const nnY = nearestNeighbours(x, y, k);
+  const nnY = nearestNeighbours(x, y, k, spatialBlocks(y, 32, colOrder));
   for (let i = 0; i < x.n; i++) for (let t = 0; t < k; t++) ns.addArc(i, nnY[i * k + t]);
-  const nnX = nearestNeighbours(y, x, k);
+  const nnX = nearestNeighbours(y, x, k, spatialBlocks(x, 32, rowOrder));
   for (let j = 0; j < y.n; j++) for (let t = 0; t < k; t++) ns.addArc(nnX[j * k + t], j);
 }
 
@@ -215,7 +225,8 @@ function greedyStart(
   }
   const red = new Float64Array(E);
   for (let e = 0; e < E; e++) red[e] = arcCost[e] - u[arcRow[e]] - v[arcCol[e]];
-  const idx = Int32Array.from({ length: E }, (_, e) => e).sort((p, q) => red[p] - red[q]);
+  // increasing reduced cost (the native sort of orderByValues: no comparator to compile in a first call)
+  const idx = orderByValues(red);
   const ra = Float64Array.from(a);
   const rb = Float64Array.from(b);
   const rows: number[] = [];

@@ -19,12 +19,21 @@ export interface SpatialBlocks {
   hi: Float64Array;
 }
 
-/** Build {@link SpatialBlocks} with blocks of `size` points. */
-export function spatialBlocks(y: Points, size = 32): SpatialBlocks {
+/**
+ * Build {@link SpatialBlocks} with blocks of `size` points. `hilbert`, when given, is an order of the
+ * points along a Hilbert curve (e.g. one already computed over a common bounding box with another
+ * cloud); in 3-D and above it is used instead of computing one.
+ */
+export function spatialBlocks(y: Points, size = 32, hilbert?: Int32Array): SpatialBlocks {
   const { data, n, dim } = y;
   // 3-D and above: strips by two coordinates would leave every block spanning the other axes, so
   // the points are ordered along a Hilbert curve instead (compact blocks in any dimension)
-  const order = dim >= 3 ? orderByKeys(hilbertKeys([y])[0]) : Int32Array.from({ length: n }, (_, j) => j).sort((p, q) => data[p * dim] - data[q * dim]);
+  const order =
+    dim >= 3
+      ? hilbert
+        ? Int32Array.from(hilbert)
+        : orderByKeys(hilbertKeys([y])[0])
+      : Int32Array.from({ length: n }, (_, j) => j).sort((p, q) => data[p * dim] - data[q * dim]);
   if (dim === 2) {
     const strips = Math.max(1, Math.round(Math.sqrt(n / size)));
     const per = Math.ceil(n / strips);

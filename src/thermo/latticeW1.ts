@@ -8,8 +8,9 @@
  * where that point falls between the nodes, so it jumps with the node count (3-D cosine case: +3.94 %
  * at 16 nodes per axis, +5.85 % at 17, +3.22 % at 18). The mean over the lattice and its copy shifted
  * by h/2 on every axis cancels most of that dependence; the averaged excess then falls smoothly, with
- * a local order between 2.4 and 3 (measured, 12-64 nodes per axis, 2-D and 3-D, centred and off-centre
- * cases; see {@link LATTICE_W1_ORDER}).
+ * an order that depends on the problem: 2.8-3.0 in 2-D, in 3-D 2.4-2.8 for isotropic scalings, up to 3.2
+ * under anisotropic maps and 1.25-3.5 for translations (see {@link LATTICE_W1_ORDER},
+ * {@link LATTICE_W1_ORDER_3D}, {@link LATTICE_W1_SMOOTH_ORDER}).
  */
 import { certifiedCost } from '../ot/w1Points.ts';
 import { emd } from '../ot/emd.ts';

@@ -85,8 +85,10 @@ export const LATTICE_W1_ORDER = { value: 2.625, lo: 2.25, hi: 3 } as const;
  * 14-28 nodes per axis, pairs with coarse/fine 0.65-0.8): centred isotropic Gaussians of width ratios
  * 0.5-1.3 2.40-2.76; the same pushed by the linear map of full-covariance data (eigenvalues 0.36, 0.09,
  * 0.01, width ratio 0.7 / 0.5; the 3-D cosine case at t = 0) 2.65-3.0 / 3.0-3.17. Over all these cases and
- * pairs (and the translations below) the midpoint's true error is at most 0.83x the stated one. The 2-D
- * band [2.25, 3] understated the full-covariance cases (true -0.23 %, stated 0.21 % at 22/16).
+ * pairs (and the translations below) the midpoint's true error is at most 0.83x the stated one. A band
+ * narrowed to [2.4, 2.85] understated the full-covariance case at t = 0 (true -0.23 %, stated 0.21 % at
+ * 22/16); the 2-D rule (order 2.625, band [2.25, 3]) misses the width-ratio-0.5 full-covariance case
+ * (-0.63 % against 0.62 % at 22/16) and states the 3-D cosine c1 above 1 % at 20/14 and 22/16 (1.6 / 1.2 %).
  */
 export const LATTICE_W1_ORDER_3D = { lo: 2.4, hi: 3.2 } as const;
 

@@ -18,6 +18,7 @@ import { scheduleProcess } from '../processes/scheduleProcess.ts';
 import { type SwissRollForceParams, swissRollForce } from '../processes/swissRollForce.ts';
 import { type NamedScheduleOptions, namedSchedule } from '../schedules/namedSchedule.ts';
 import { type NdFlow, otFlow, processFlow } from '../thermo/ndFlow.ts';
+import { QUADRATURE_DEFAULT_CELLS } from '../thermo/speedAccuracyQuadratureNd.ts';
 import type { PerturbationSpec } from '../thermo/perturbation.ts';
 import { perturbationNd } from '../thermo/perturbationNd.ts';
 import { type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult, speedAccuracyNd } from '../thermo/speedAccuracyNd.ts';
@@ -230,7 +231,7 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
   if ('cells' in o) engine.cells = int(o.cells, `${where}.cells`, 8);
   if ('coarseCells' in o) {
     engine.coarseCells = int(o.coarseCells, `${where}.coarseCells`, 4);
-    const fine = engine.cells ?? [0, 400, 48, 20][dim] ?? 0;
+    const fine = engine.cells ?? QUADRATURE_DEFAULT_CELLS[dim] ?? 0;
     if (engine.coarseCells >= fine) throw new InputError(`expected coarseCells < cells (${fine}), got ${engine.coarseCells}`, `${where}.coarseCells`);
   }
   let scheduleOptions: NamedScheduleOptions | undefined;

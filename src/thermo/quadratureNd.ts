@@ -14,6 +14,12 @@ export interface QuadratureLevel {
   /** W1(P_t, q_t) at the times `tW1` (forward time, ascending): the staggered-lattice mean ({@link staggeredW1}). */
   tW1: number[];
   w1: number[];
+  /**
+   * At the same times: |sum_i a_i x_i(t) - sum_i b_i x_i(t)|, the distance between the means of P_t and
+   * q_t on the primary lattice (spectrally accurate), a rigorous lower bound of W1 (the dual value of a
+   * linear potential), equal to W1 for a pure translation.
+   */
+  w1Lower: number[];
   /** T S_dot = E_{P_t} |nu_t|^2 on the ODE grid `grid`. */
   grid: number[];
   tsDot: number[];
@@ -114,6 +120,7 @@ export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts
   const tmp = new Float64Array(nAll * dim);
   const tsDot = new Array<number>(G).fill(0);
   const w1ByIdx = new Map<number, number>();
+  const lowerByIdx = new Map<number, number>();
   const meanSq = (v: Float64Array) => {
     let s = 0;
     for (let i = 0; i < n; i++) {
@@ -123,11 +130,23 @@ export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts
     }
     return s;
   };
-  const w1Now = () => staggeredW1(xAll, lattices, dim);
+  const meanGap = () => {
+    let s = 0;
+    for (let d = 0; d < dim; d++) {
+      let g = 0;
+      for (let i = 0; i < n; i++) g += (a[i] - b[i]) * xAll[i * dim + d];
+      s += g * g;
+    }
+    return Math.sqrt(s);
+  };
+  const w1Now = (j: number) => {
+    lowerByIdx.set(j, meanGap());
+    return staggeredW1(xAll, lattices, dim);
+  };
   const keep = new Set(opts.keep ?? []);
   const clouds = new Map<number, Float64Array>();
   if (keep.has(G - 1)) clouds.set(G - 1, xAll.slice(0, n * dim));
-  if (w1Set.has(G - 1)) w1ByIdx.set(G - 1, w1Now());
+  if (w1Set.has(G - 1)) w1ByIdx.set(G - 1, w1Now(G - 1));
   for (let j = G - 1; j > 0; j--) {
     const t = grid[j];
     const hh = grid[j - 1] - t;
@@ -143,13 +162,13 @@ export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts
       xAll[i] += (hh / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
       if (!Number.isFinite(xAll[i])) throw new NumericalError(`quadrature node left the finite range at t=${grid[j - 1]}`);
     }
-    if (w1Set.has(j - 1)) w1ByIdx.set(j - 1, w1Now());
+    if (w1Set.has(j - 1)) w1ByIdx.set(j - 1, w1Now(j - 1));
     if (keep.has(j - 1)) clouds.set(j - 1, xAll.slice(0, n * dim));
   }
   flow.velocity(grid[0], xAll, nAll, k1);
   tsDot[0] = meanSq(k1);
   const sorted = [...w1Set].sort((p, q) => p - q);
-  return { cells, nodes: n, d0, tW1: sorted.map((j) => grid[j]), w1: sorted.map((j) => w1ByIdx.get(j)!), grid: grid.slice(), tsDot, massStart, massPerturbation, clouds, weightsTrue: a, weightsEst: b, lattice: { lo: box.lo, h, kept } };
+  return { cells, nodes: n, d0, tW1: sorted.map((j) => grid[j]), w1: sorted.map((j) => w1ByIdx.get(j)!), w1Lower: sorted.map((j) => lowerByIdx.get(j)!), grid: grid.slice(), tsDot, massStart, massPerturbation, clouds, weightsTrue: a, weightsEst: b, lattice: { lo: box.lo, h, kept } };
 }
 
 /** The snapshot times of the reports' density panels: 0, tau/3, 2 tau/3 and tau, clamped to [tMin, tMax]. */

@@ -87,7 +87,7 @@ export interface SpeedAccuracyNdResult {
 export interface SpeedAccuracyNdOptions {
   /** `quadrature` (default in 1-3 D) or `particles` (default, and the only choice, in d > 3). */
   estimator?: 'quadrature' | 'particles';
-  /** Quadrature: nodes per axis of the fine level. @default 48 in 2-D, 20 in 3-D, 400 in 1-D */
+  /** Quadrature: nodes per axis of the fine level. @default 48 in 2-D, 24 in 3-D, 400 in 1-D */
   cells?: number;
   /**
    * Quadrature, 2-D point-mass data: Gauss-Hermite orders per blob of the two resolutions of the

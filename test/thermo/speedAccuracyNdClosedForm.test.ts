@@ -56,6 +56,8 @@ function closedForm(o: {
   eNorm: (t: number) => number;
   dENorm: (t: number) => number;
   G?: (t: number) => number;
+  /** A pure translation instead of a scaling: W1(t) = |mu| sqrt(v(t) / v(tMax)) (isotropic v), D0 = e^{|mu|^2 / v(tMax)} - 1. */
+  shift?: number;
 }): Closed {
   const vM = o.v(o.tMax);
   let chi = 1;
@@ -63,12 +65,14 @@ function closedForm(o: {
     const r = o.s2 / vi;
     chi *= (r * (2 - r)) ** -0.5;
   }
-  const d0 = chi - 1;
+  const shift = o.shift;
+  const d0 = shift === undefined ? chi - 1 : Math.exp((shift * shift) / vM[0]) - 1;
   const k = Math.sqrt(o.s2 / vM[0]);
-  const w1 = (t: number) => Math.abs(k - 1) * o.eNorm(t);
+  const w1 = (t: number) => (shift === undefined ? Math.abs(k - 1) * o.eNorm(t) : shift * Math.sqrt(o.v(t)[0] / vM[0]));
+  const dw1 = (t: number) => (shift === undefined ? Math.abs(k - 1) * o.dENorm(t) : (shift * o.dv(t)[0]) / (2 * Math.sqrt(o.v(t)[0] * vM[0])));
   const w1Start = w1(o.tMax);
   const w1End = w1(o.tMin);
-  const c1 = simpson((t) => (Math.abs(k - 1) * o.dENorm(t)) ** 2, o.tMin, o.tMax) / d0;
+  const c1 = simpson((t) => dw1(t) ** 2, o.tMin, o.tMax) / d0;
   const c2 = simpson(
     (t) => {
       const v = o.v(t);
@@ -198,6 +202,21 @@ function check(r: SpeedAccuracyNdResult, ref: Closed, label: string, tight: Part
   assert.ok(r.chainHolds, `${label} chain`);
 }
 
+/**
+ * The stated error must bound the true one: |value / closed form - 1| <= stated relative error, for the
+ * W1-based numbers (W1 at both ends, eta, c1), and (`below1`) their stated errors must be at most 1 %
+ * (nothing flagged among them). No factor: the 3-D W1 error is the half-width of a band that holds the
+ * measured lattice excess of every case tried (src/thermo/latticeW1.ts). D0 is left to `check` (its
+ * trapezoid error is ~1e-8 to 1e-5, below its own stated error only up to the factor 3 + 5e-4 there).
+ */
+function checkBound(r: SpeedAccuracyNdResult, ref: Closed, label: string, below1: boolean) {
+  for (const k of ['w1Start', 'w1End', 'eta', 'c1'] as const) {
+    const trueRel = Math.abs(r[k] / ref[k] - 1);
+    assert.ok(trueRel <= r.errors[k], `${label} ${k}: true error ${trueRel} above stated ${r.errors[k]}`);
+    if (below1) assert.ok(r.errors[k] <= FLAG_RELATIVE_ERROR, `${label} ${k}: stated ${r.errors[k]} above 1 %`);
+  }
+}
+
 const gauss2 = { kind: 'gaussian-mixture', means: [[0, 0]], stds: [0.5], weights: [1] };
 const pert2 = { kind: 'normal', mean: [0, 0], std: 0.7 };
 
@@ -217,25 +236,126 @@ test('2-D Eq. 99 force, g = 3: housekeeping and c2 (the small excess under a lar
   assert.deepEqual(r.flagged, []);
 });
 
-test('3-D cosine, N(0, 0.25 I) -> reverse start N(0, 0.49 I): within the issue-11 tolerances; W1-based numbers flagged when their estimate exceeds 1 %', () => {
-  const r = run({
-    data: { kind: 'gaussian-mixture', means: [[0, 0, 0]], stds: [0.5], weights: [1] },
-    schedule: 'cosine',
-    tau: 1,
-    perturbation: { kind: 'normal', mean: [0, 0, 0], std: 0.7 },
-  });
-  const ref = closedForm({
+const gauss3 = { kind: 'gaussian-mixture', means: [[0, 0, 0]], stds: [0.5], weights: [1] };
+/** Closed forms of the 3-D cosine case with data N(0, 0.25 I) and reverse start N(0, s2 I) (or, with `shift`, N(mu, v(tMax) I), |mu| = shift). */
+const cosine3 = (s2: number, shift?: number) =>
+  closedForm({
     dim: 3,
     tau: 1,
     tMin: 0,
     tMax: 0.999,
-    s2: 0.49,
+    s2,
     v: (t) => [vCos(0.25, t), vCos(0.25, t), vCos(0.25, t)],
     dv: (t) => [dvCos(0.25, t), dvCos(0.25, t), dvCos(0.25, t)],
     eNorm: (t) => E3 * Math.sqrt(vCos(0.25, t)),
     dENorm: (t) => (E3 * dvCos(0.25, t)) / (2 * Math.sqrt(vCos(0.25, t))),
+    ...(shift === undefined ? {} : { shift }),
   });
+
+test('3-D cosine, N(0, 0.25 I) -> reverse start N(0, 0.49 I): within the issue-11 tolerances; stated errors bound the true ones and are below 1 % (nothing flagged)', () => {
+  const r = run({ data: gauss3, schedule: 'cosine', tau: 1, perturbation: { kind: 'normal', mean: [0, 0, 0], std: 0.7 } });
+  const ref = cosine3(0.49);
   check(r, ref, 'cosine 3-D', TIGHT_3D);
+  checkBound(r, ref, 'cosine 3-D', true);
+  // measured 2026-12-06 at the default 24/18 nodes per axis: W1 / eta / c1 true +0.17 / +0.35 / +0.28 %, stated 0.36 / 0.72 / 0.91 %
+  assert.deepEqual(r.flagged, []);
+});
+
+test('3-D pure translation at 20/14 nodes per axis: reverse start N(mu, v(tMax) I), |mu| = 0.37 in a generic direction; the stated W1 error covers the slowly converging translation excess', () => {
+  // q_t = N(mu sqrt(v(t)/v(tMax)), v(t) I) against P_t = N(0, v(t) I): W1 = |mu| sqrt(v(t)/v(tMax))
+  // (dual f = e.x attains it), D0 = chi^2 of two equal-covariance Gaussians = e^{|mu|^2/v} - 1.
+  // Before the smooth-potential allowance (20/14, order band 2.25-3): W1 true +0.156 %, stated 0.051 %.
+  // 20/14 rather than the default 24/18: the exact OT of a translation's lattices is ~4x slower than a
+  // scaling's (20 s CPU at 20/14), and the band must hold for any fine/coarse pair, not only the default.
+  const mu = [0.2, 0.25, 0.18];
+  const std = Math.sqrt(vCos(0.25, 0.999));
+  const r = run({ data: gauss3, schedule: 'cosine', tau: 1, perturbation: { kind: 'normal', mean: mu, std }, cells: 20, coarseCells: 14 });
+  const ref = cosine3(std * std, Math.hypot(...mu));
+  check(r, ref, 'translation 3-D', TIGHT_3D);
+  checkBound(r, ref, 'translation 3-D', false);
+});
+
+test('3-D cosine with other widths of the reverse start (std 0.5 and 1.15) at 20/14 nodes per axis: stated errors bound the true ones', () => {
+  // std 0.5: a stronger scaling (width ratio 0.5, the slowest-converging kink excess measured); 1.15: wider than
+  // P_tMax (std 1.3 is not used: there D0's integrand tildeP^2/P decays so slowly that the node box truncates it,
+  // D0 -0.38 % against a stated 0.02 %, a D0 defect outside this test's subject).
+  // 20/14 (not the default 24/18): a coarser pair, where the band is tested hardest, at less CPU
+  for (const std of [0.5, 1.15]) {
+    const r = run({ data: gauss3, schedule: 'cosine', tau: 1, perturbation: { kind: 'normal', mean: [0, 0, 0], std }, cells: 20, coarseCells: 14 });
+    const ref = cosine3(std * std);
+    // issue-11 goal tolerances (TIGHT_3D is argued for the default 24/18; at 20/14 the std 0.5 W1 is +0.58 % off, stated 0.87 %)
+    check(r, ref, `cosine 3-D std ${std}`);
+    checkBound(r, ref, `cosine 3-D std ${std}`, false);
+  }
+});
+
+/** Gauss-Legendre nodes and weights on [-1, 1] (Newton on the Legendre recurrence). */
+function gaussLegendre(n: number): { x: number[]; w: number[] } {
+  const x: number[] = [];
+  const w: number[] = [];
+  for (let i = 1; i <= n; i++) {
+    let z = Math.cos((Math.PI * (i - 0.25)) / (n + 0.5));
+    let dp = 1;
+    for (let it = 0; it < 100; it++) {
+      let p1 = 1;
+      let p0 = 0;
+      for (let j = 1; j <= n; j++) [p0, p1] = [p1, ((2 * j - 1) * z * p1 - (j - 1) * p0) / j];
+      dp = (n * (z * p1 - p0)) / (z * z - 1);
+      const dz = p1 / dp;
+      z -= dz;
+      if (Math.abs(dz) < 1e-15) break;
+    }
+    x.push(z);
+    w.push(2 / ((1 - z * z) * dp * dp));
+  }
+  return { x, w };
+}
+const GL32 = gaussLegendre(32);
+/**
+ * E|X| for X ~ N(0, diag(l)) in 3-D and its derivative along dl: |X| = chi_3 radius x |sqrt(l) . omega| with
+ * omega uniform on the sphere, so E|X| = E chi_3 x (sphere mean of sqrt(sum l_i omega_i^2)); the sphere mean by
+ * 32-point Gauss-Legendre in cos(theta) x 64-point trapezoid in phi (smooth periodic integrand: spectral).
+ */
+function eNorm3(l: number[], dl: number[]): [number, number] {
+  let e = 0;
+  let de = 0;
+  for (let i = 0; i < GL32.x.length; i++) {
+    const ct = GL32.x[i];
+    const st2 = 1 - ct * ct;
+    for (let k = 0; k < 64; k++) {
+      const c2 = Math.cos((2 * Math.PI * k) / 64) ** 2;
+      const q = l[0] * st2 * c2 + l[1] * st2 * (1 - c2) + l[2] * ct * ct;
+      const dq = dl[0] * st2 * c2 + dl[1] * st2 * (1 - c2) + dl[2] * ct * ct;
+      e += GL32.w[i] * Math.sqrt(q);
+      de += (GL32.w[i] * dq) / (2 * Math.sqrt(q));
+    }
+  }
+  // sphere mean = sum / (2 x 64) (the weights sum to 2)
+  return [(E3 * e) / 128, (E3 * de) / 128];
+}
+
+test('3-D full-covariance data N(0, C), C = R diag(0.36, 0.09, 0.01) R^T, under cosine: W1 at the anisotropic end within its stated error', () => {
+  // Sigma_t = m^2 C + sigma^2 I commutes with C, the flow map is Sigma_t^{1/2} Sigma_tMax^{-1/2}, so
+  // q_t = N(0, 0.49 Sigma_t Sigma_tMax^{-1}) = N(0, 0.49 Sigma_t) up to 2.5e-6 (Sigma_tMax = I - 2.5e-6 (I - C)):
+  // W1 = 0.3 E|X_t| with X_t ~ N(0, Sigma_t), a function of the eigenvalues only. With a band narrowed
+  // to [2.4, 2.85] the t = 0 value (6:1 anisotropy) was -0.23 % off against a stated 0.21 % (22/16).
+  const lam = [0.36, 0.09, 0.01];
+  const [a, b] = [0.5, 0.8];
+  const R = [
+    [Math.cos(a), -Math.sin(a) * Math.cos(b), Math.sin(a) * Math.sin(b)],
+    [Math.sin(a), Math.cos(a) * Math.cos(b), -Math.cos(a) * Math.sin(b)],
+    [0, Math.sin(b), Math.cos(b)],
+  ];
+  const C = R.map((ri) => R.map((rj) => ri.reduce((s, v, k) => s + v * lam[k] * rj[k], 0)));
+  const r = run({ data: { kind: 'gaussian-mixture', means: [[0, 0, 0]], covariances: [C], weights: [1] }, schedule: 'cosine', tau: 1, perturbation: { kind: 'normal', mean: [0, 0, 0], std: 0.7 } });
+  const vs = (t: number) => lam.map((l) => vCos(l, t));
+  const dvs = (t: number) => lam.map((l) => dvCos(l, t));
+  const ref = closedForm({ dim: 3, tau: 1, tMin: 0, tMax: 0.999, s2: 0.49, v: vs, dv: dvs, eNorm: (t) => eNorm3(vs(t), dvs(t))[0], dENorm: (t) => eNorm3(vs(t), dvs(t))[1] });
+  // sanity of the sphere quadrature: E|Z| = E chi_3 for l = (1, 1, 1)
+  expectClose(eNorm3([1, 1, 1], [0, 0, 0])[0], E3, { rtol: 1e-13 }, 'E|Z| by the sphere quadrature');
+  check(r, ref, 'full covariance 3-D', TIGHT_3D);
+  // measured 2026-12-06 (24/18): W1Start / W1End / eta / c1 true +0.17 / -0.01 / +0.57 / +0.49 %, stated 0.36 / 0.24 / 0.87 / 1.0 %
+  checkBound(r, ref, 'full covariance 3-D', false);
 });
 
 test('anisotropic N(0, diag(0.25, 0.04)) under cosine (full-covariance data): c2, D0, W1, eta, c1 against the closed forms', () => {

@@ -41,7 +41,7 @@ function speedAccuracy() {
       scheduleOptions: v.optional(scheduleOptions()),
       perturbation: perturbation(),
       estimator: v.optional(doc(oneOf(['quadrature', 'particles'], 'estimator'), 'n-D estimator: quadrature (default in 1-3 D) or particles (the only choice in d > 3, and the default when particles is given)')),
-      cells: v.optional(doc(integer(8), 'n-D quadrature: nodes per axis of the fine grid (default 400 in 1-D, 48 in 2-D, 20 in 3-D)')),
+      cells: v.optional(doc(integer(8), 'n-D quadrature: nodes per axis of the fine grid (default 400 in 1-D, 48 in 2-D, 24 in 3-D)')),
       coarseCells: v.optional(doc(integer(4), 'n-D quadrature: nodes per axis of the coarse grid, below cells (default about 3/4 of cells)')),
       particles: v.optional(doc(integer(2), 'n-D particle estimator: number of particles (default 1000); giving it selects the particle estimator')),
       steps: v.optional(doc(integer(4), 'n-D: time steps (default 120)')),

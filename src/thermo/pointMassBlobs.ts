@@ -18,16 +18,31 @@ export interface BlobNodes {
   positions: Float64Array[];
   /** Node positions at tMax. */
   end: Float64Array;
+  /**
+   * The push times: grid[0..joinIdx] (with `refine` - 1 inserted times per interval), then the `lateSteps` uniform steps to tMax, and
+   * T S_dot(t) = sum_i a_i |nu_t(x_i(t))|^2 at each of them: the per-blob Gauss-Hermite rule for
+   * E_{P_t} |nu_t|^2 (the a_i stay the exact P-masses along the flow), from the RK4 stage that starts
+   * at each time (one extra velocity call at tMax).
+   */
+  times: number[];
+  tsDot: number[];
+  /** Index of grid[joinIdx] in `times` (the late steps follow it). */
+  joinPos: number;
+  /** `tsDot` at the grid times grid[0..joinIdx]. */
+  gridTsDot: number[];
 }
 
 /**
  * Tensor Gauss-Hermite nodes on every component of P_tMin (point-mass data: component k is
  * N(mu_k(tMin), gamma_k I), tiny), pushed FORWARD by the shared velocity (classical RK4) to tMax:
- * on the engine's ODE grid up to index `joinIdx`, then on `lateSteps` uniform steps to tMax (the
+ * on the engine's ODE grid up to index `joinIdx` (each interval split into `refine` equal steps), then
+ * on `lateSteps` uniform steps to tMax (the
  * nodes only carry the weights there). Positions are kept at the W1 indices <= joinIdx. The flow
  * preserves mass, so node i carries the P-mass a_i at every time, and (q_t / P_t being constant
- * along characteristics) the q-mass a_i rho(x_i(tMax)) ({@link blobQMasses}).
- * @throws InputError if joinIdx is outside the grid, lateSteps < 1 or dim > 3.
+ * along characteristics) the q-mass a_i rho(x_i(tMax)) ({@link blobQMasses}), and
+ * T S_dot(t) = sum_i a_i |nu_t(x_i(t))|^2 is the blob rule for E_{P_t}|nu_t|^2 at every push time
+ * (`times`, `tsDot`). Positions are kept at the indices of `w1Idx` that are <= joinIdx.
+ * @throws InputError if joinIdx is outside the grid, lateSteps < 1, refine < 1 or dim > 3.
  */
 export function pushBlobNodes(
   flow: NdFlow,
@@ -37,11 +52,13 @@ export function pushBlobNodes(
   w1Idx: number[],
   joinIdx: number,
   lateSteps: number,
+  refine = 1,
 ): BlobNodes {
   const { dim, k } = comps;
   if (dim > 3) throw new InputError(`per-blob nodes are for 1-3 dimensions, got ${dim}`, 'dim');
   if (!(joinIdx >= 0 && joinIdx < grid.length)) throw new InputError(`expected a join index in [0, ${grid.length - 1}], got ${joinIdx}`, 'joinIdx');
   if (!(Number.isInteger(lateSteps) && lateSteps >= 1)) throw new InputError(`expected lateSteps >= 1, got ${lateSteps}`, 'lateSteps');
+  if (!(Number.isInteger(refine) && refine >= 1)) throw new InputError(`expected refine >= 1, got ${refine}`, 'refine');
   const gh = gaussHermite(order);
   const perBlob = order ** dim;
   const n = k * perBlob;
@@ -66,19 +83,47 @@ export function pushBlobNodes(
   const tIdx = [...want].sort((p, q) => p - q);
   const positions: Float64Array[] = [];
   if (want.has(0)) positions.push(x.slice());
-  const times = grid.slice(0, joinIdx + 1);
+  // push times: each ODE grid interval up to the join split into `refine` equal steps; gridAt[m] = the
+  // grid index of push time m (-1 for the inserted and the late times)
+  const times: number[] = [];
+  const gridAt: number[] = [];
+  for (let j = 0; j < joinIdx; j++) {
+    for (let s = 0; s < refine; s++) {
+      times.push(s === 0 ? grid[j] : grid[j] + ((grid[j + 1] - grid[j]) * s) / refine);
+      gridAt.push(s === 0 ? j : -1);
+    }
+  }
+  times.push(grid[joinIdx]);
+  gridAt.push(joinIdx);
+  const joinPos = times.length - 1;
   const tJoin = grid[joinIdx];
   const tEnd = grid[grid.length - 1];
-  if (tEnd > tJoin) for (let s = 1; s <= lateSteps; s++) times.push(s === lateSteps ? tEnd : tJoin + ((tEnd - tJoin) * s) / lateSteps);
+  if (tEnd > tJoin) {
+    for (let s = 1; s <= lateSteps; s++) {
+      times.push(s === lateSteps ? tEnd : tJoin + ((tEnd - tJoin) * s) / lateSteps);
+      gridAt.push(-1);
+    }
+  }
   const k1 = new Float64Array(n * dim);
   const k2 = new Float64Array(n * dim);
   const k3 = new Float64Array(n * dim);
   const k4 = new Float64Array(n * dim);
   const tmp = new Float64Array(n * dim);
+  const tsDot: number[] = [];
+  const meanSq = (v: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      let q = 0;
+      for (let d = 0; d < dim; d++) q += v[i * dim + d] ** 2;
+      s += a[i] * q;
+    }
+    return s;
+  };
   for (let j = 0; j + 1 < times.length; j++) {
     const t = times[j];
     const h = times[j + 1] - t;
     flow.velocity(t, x, n, k1);
+    tsDot.push(meanSq(k1));
     for (let i = 0; i < x.length; i++) tmp[i] = x[i] + 0.5 * h * k1[i];
     flow.velocity(t + 0.5 * h, tmp, n, k2);
     for (let i = 0; i < x.length; i++) tmp[i] = x[i] + 0.5 * h * k2[i];
@@ -89,9 +134,11 @@ export function pushBlobNodes(
       x[i] += (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
       if (!Number.isFinite(x[i])) throw new NumericalError(`blob node left the finite range at t=${times[j + 1]}`);
     }
-    if (j + 1 <= joinIdx && want.has(j + 1)) positions.push(x.slice());
+    if (gridAt[j + 1] >= 0 && want.has(gridAt[j + 1])) positions.push(x.slice());
   }
-  return { order, blobs: k, perBlob, a, tIdx, positions, end: x };
+  tsDot.push(meanSq(flow.velocity(times[times.length - 1], x, n, k1)));
+  const gridTsDot = tsDot.filter((_, m) => gridAt[m] >= 0);
+  return { order, blobs: k, perBlob, a, tIdx, positions, end: x, times, tsDot, joinPos, gridTsDot };
 }
 
 /**

@@ -76,7 +76,9 @@ export interface SpeedAccuracyNdResult {
    * The values at each resolution behind `errors` (label -> quantity -> value); `blob` (2-D
    * point-mass data, quadrature estimator) holds the per-blob W1 details: `blobW1EndLow` / `blobW1EndHigh`
    * (Gauss-Hermite orders low / high; W1End is the high one), `blobTimes` (W1 times taken from the
-   * blobs), `blobMassSum`, `w1StartLattice64` / `w1StartLattice80`.
+   * blobs), `blobMassSum`, `w1StartLattice64` / `w1StartLattice80`, and the per-blob T S_dot: `tsDotBlobTimes`
+   * (leading ODE-grid times whose T S_dot is the blobs'), `wDLateFromBlobs` (1 when the rest of wD is the
+   * blobs' Simpson integral over their late steps), `wDBlobLateLow` / `wDBlobLateHigh` (that integral at the two levels).
    */
   convergence: { levels: string[]; values: Record<string, number[]>; blob?: Record<string, number> };
   settings: Record<string, number | string>;
@@ -91,7 +93,7 @@ export interface SpeedAccuracyNdOptions {
   cells?: number;
   /**
    * Quadrature, 2-D point-mass data: Gauss-Hermite orders per blob of the two resolutions of the
-   * per-blob W1 (W1End and the early W1 times); `false` turns the per-blob nodes off. @default [4, 5]
+   * per-blob W1 (W1End and the early W1 times) and T S_dot (wD); `false` turns the per-blob nodes off. @default [4, 5]
    */
   blobOrders?: [number, number] | false;
   /** Quadrature: nodes per axis of the coarse level (the error estimate). @default 3/4 of `cells`, rounded to the same parity */

@@ -73,6 +73,8 @@ function levelNumbers(L: QuadratureLevel, flow: NdFlow, tau: number): LevelNumbe
  *    and 3.2, widened by the smooth-potential allowance from the mean-gap lower bound) + temporal |X_h - X_2h| / 3,
  * and every number whose estimated error exceeds {@link FLAG_RELATIVE_ERROR} is listed in `flagged`.
  * Housekeeping comes from {@link NdFlow.split} at `nSplit` times (0 exactly for gradient fields).
+ * 2-D point-mass data: W1End, the early W1 times and T S_dot (so wD) come from per-blob Gauss-Hermite
+ * nodes pushed forward by the flow where their stated error is the smaller (`blobW1Values`, `blobWork`).
  * @throws InputError on mismatched dimensions, d > 3 or bad options; NumericalError if D0 is not finite.
  */
 export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: PerturbationNd, opts: SpeedAccuracyNdOptions = {}): SpeedAccuracyNdResult {
@@ -151,6 +153,16 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     Object.assign(blobInfo, { blobW1EndLow: blob.w1Low[0], blobW1EndHigh: blob.w1[0], blobMassSum: blob.massSum, w1StartLattice64: s.values[0], w1StartLattice80: s.values[1] });
     lap('blobs');
   }
+  // T S_dot on the ODE grid: the fine lattice's values, or at the first grid times (and then also
+  // after the join) the per-blob rule, whichever split has the smaller stated error of wD
+  // ({@link blobWork}; the lattice's error counted conservatively, see there)
+  const tsDot = lf.tsDot.slice();
+  let blobWD: { value: number; err: number; nBlob: number; late: boolean } | null = null;
+  if (blob) {
+    blobWD = blobWork(grid, lf.tsDot, lc.tsDot, blob, tMin, tau - tMax, r2);
+    for (let j = 0; j < blobWD.nBlob; j++) tsDot[j] = blob.tsDot[j];
+    Object.assign(blobInfo, { tsDotBlobTimes: blobWD.nBlob, wDLateFromBlobs: blobWD.late ? 1 : 0, wDBlobLateLow: blob.lateIntegralLow, wDBlobLateHigh: blob.lateIntegral });
+  }
   const fRaw = levelNumbers({ ...lf, w1: w1Fine }, flow, tau);
   const f = levelNumbers({ ...lf, w1: w1Rich }, flow, tau);
   const fLo = levelNumbers({ ...lf, w1: w1Lo }, flow, tau);
@@ -158,7 +170,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   const c = levelNumbers(lc, flow, tau);
 
   progress(2, 3, 'excess/housekeeping');
-  const splits: ExcessHousekeeping[] = [...evenGridIndices(G, nSplit)].sort((p, q) => p - q).map((j) => flow.split(grid[j], lf.tsDot[j]));
+  const splits: ExcessHousekeeping[] = [...evenGridIndices(G, nSplit)].sort((p, q) => p - q).map((j) => flow.split(grid[j], tsDot[j]));
   const hkT = splits.map((s) => s.t);
   const hkR = splits.map((s) => s.housekeeping);
   const v2R = splits.map((s) => s.v2sq);
@@ -176,7 +188,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
 
   const rich = (h: number, h2: number) => h + (h - h2) / 3;
   const c1 = rich(f.c1, f.c1Half);
-  const wD = rich(f.wD, f.wDHalf);
+  const wD = blobWD ? blobWD.value : rich(f.wD, f.wDHalf);
   // conservative: c2 = wD exactly (v2 = nu); otherwise the integral of the excess itself (not the
   // difference wD - housekeeping, which is a small difference of large numbers)
   const c2 = flow.conservative ? wD : v2Int.value;
@@ -191,7 +203,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     deltaW1: blob ? w1Err[0] + w1Err[w1Err.length - 1] : Math.abs(fHi.deltaW1 - fLo.deltaW1) / 2,
     eta: blob ? f.eta * (2 * ((w1Err[0] + w1Err[w1Err.length - 1]) / Math.abs(f.deltaW1)) + Math.abs(f.d0 - c.d0) / r2 / f.d0) : Math.abs(fHi.eta - fLo.eta) / 2,
     c1: Math.abs(fHi.c1 - fLo.c1) / 2 + Math.abs(f.c1 - f.c1Half) / 3,
-    wD: spatial(f.wD, c.wD) + Math.abs(f.wD - f.wDHalf) / 3,
+    wD: blobWD ? blobWD.err : spatial(f.wD, c.wD) + Math.abs(f.wD - f.wDHalf) / 3,
     housekeeping: hkInt.err,
     c2: flow.conservative ? 0 : v2Int.err,
   };
@@ -279,7 +291,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
       tMid: lf.tW1.slice(1).map((t, i) => 0.5 * (t + lf.tW1[i])),
       vLossSq: w1Rich.slice(1).map((w, i) => ((w - w1Rich[i]) / (lf.tW1[i + 1] - lf.tW1[i])) ** 2 / f.d0),
       tGrid: grid,
-      tsDot: lf.tsDot,
+      tsDot,
       tSplit: hkT,
       v2sq: splits.map((s) => s.v2sq),
       housekeepingRate: hkR,
@@ -296,25 +308,155 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
 }
 
 /**
- * Per-blob W1 of point-mass data (2-D): Gauss-Hermite nodes of the two `orders` on every blob at tMin,
- * pushed forward to tMax (the engine's ODE grid up to ~0.2 tau, then 16 / 24 uniform steps for the
- * low / high resolution); the blob masses of q follow from rho = tildeP / P_tMax at the end points.
- * W1 at each W1 time up to the join is the exact OT between the blob masses at the blob centres.
- * Error per time: |high - low| (GH order and late time step together) + the aggregation bound.
+ * Per-blob W1 and T S_dot of point-mass data (2-D): Gauss-Hermite nodes of the two `orders` on every
+ * blob at tMin, pushed forward to tMax (the engine's ODE grid up to ~0.3 tau, each interval halved at
+ * the high resolution, then 12 / 18 uniform steps for the low / high resolution); the blob masses of q follow from rho = tildeP / P_tMax at the
+ * end points. W1 at each W1 time up to ~0.2 tau is the exact OT between the blob masses at the blob
+ * centres; error per time: |high - low| (GH order and late time step together) + the aggregation bound.
+ * T S_dot at every push time is the blob rule sum_i a_i |nu|^2 ({@link pushBlobNodes}); its late part
+ * (uniform steps) is integrated by Simpson's rule.
  */
 function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[], w1Idx: number[], orders: [number, number]) {
   const comps = flow.pointMassComponents!(flow.tMin);
-  let join = 0;
-  for (const j of w1Idx) if (grid[j] <= flow.tMin + 0.2 * (flow.tMax - flow.tMin)) join = Math.max(join, j);
-  const run = (order: number, late: number) => {
-    const nodes = pushBlobNodes(flow, comps, order, grid, w1Idx, join, late);
-    const q = blobQMasses(flow, perturbation, nodes);
-    return { ...blobW1(nodes, q.b, flow.dim), sum: q.sum };
+  // W1 times up to 0.2 tau (later the aggregation bound exceeds the lattice's error); the ODE grid up
+  // to 0.3 tau, where the lattice's T S_dot is still 1-2 % from converged (Swiss roll, 48 nodes)
+  const lastUpTo = (frac: number) => {
+    let last = 0;
+    for (let j = 0; j < grid.length; j++) if (grid[j] <= flow.tMin + frac * (flow.tMax - flow.tMin)) last = j;
+    return last;
   };
-  // the rotation of Eq. 99 (g = 5: ~5 rad over the late window) needs >= 16 late steps: 8 gave W1End 15 % low
-  const lo = run(orders[0], 16);
-  const hi = run(orders[1], 24);
-  return { w1: hi.w1, w1Low: lo.w1, err: hi.w1.map((w, i) => Math.abs(w - lo.w1[i]) + hi.bound[i]), massSum: hi.sum };
+  const w1Join = lastUpTo(0.2);
+  const join = lastUpTo(0.3);
+  const run = (order: number, late: number, refine: number) => {
+    const nodes = pushBlobNodes(flow, comps, order, grid, w1Idx.filter((j) => j <= w1Join), join, late, refine);
+    const q = blobQMasses(flow, perturbation, nodes);
+    return { ...blobW1(nodes, q.b, flow.dim), sum: q.sum, nodes, lateIntegral: simpson(nodes.times.slice(nodes.joinPos), nodes.tsDot.slice(nodes.joinPos)) };
+  };
+  // the rotation of Eq. 99 (g = 5: ~3.7 rad over the late window [0.3 tau, tau]) needs steps of <= ~0.3 rad: 8 steps over
+  // [0.2 tau, tau] (~5 rad) gave W1End 15 % low; 12 / 18 steps over [0.3 tau, tau] keep the step of 16 / 24 over [0.2 tau, tau]
+  // the high resolution also halves the RK4 steps on the ODE grid, so |high - low| holds the low level's
+  // time-stepping error (the two orders alone agree to 1e-14 at early times, where RK4 errs by ~1e-5)
+  const lo = run(orders[0], 12, 1);
+  const hi = run(orders[1], 18, 2);
+  return {
+    w1: hi.w1,
+    w1Low: lo.w1,
+    err: hi.w1.map((w, i) => Math.abs(w - lo.w1[i]) + hi.bound[i]),
+    massSum: hi.sum,
+    join,
+    tsDot: hi.nodes.gridTsDot,
+    tsDotLow: lo.nodes.gridTsDot,
+    // the high level's T S_dot at the midpoint of every ODE grid interval up to the join (its halved steps)
+    tsDotMid: hi.nodes.tsDot.filter((_, m) => m < hi.nodes.joinPos && m % 2 === 1),
+    lateIntegral: hi.lateIntegral,
+    lateIntegralLow: lo.lateIntegral,
+  };
+}
+
+/**
+ * wD = int T S_dot dt for point-mass data, with T S_dot from the blobs at the first nBlob grid times and
+ * from the fine lattice after them, or from the blobs everywhere (their ODE-grid values up to the join,
+ * then Simpson over their late steps). Every split (nBlob = 0 .. join + 1, and all-blobs) is scored by
+ * its stated error, the lattice part counted conservatively as sum_j w_j max(|fine_j - coarse_j|,
+ * |fine_j - blob_j|) (the whole step and the distance from the blobs, per time: where the lattice is
+ * unconverged its |fine - coarse| / r2 understates its error, and per-time absolute values do not
+ * cancel; after the join, the same for the late integral); the split with the smallest score is used.
+ * [0, tMin] and [tMax, tau] by constant extrapolation (weights `endLo`, `endHi`).
+ * Time rule: on the blob grid times, trapezoid Richardson-corrected per interval against the high
+ * level's interval midpoints (Simpson, exact halving); on the lattice times, against every other point.
+ * Reported error: blob times' |high - low| (trapezoid weights) + the lattice part's |sum_j w_j
+ * (fine_j - coarse_j)| / r2 + the time Richardson term (+ the late part's |high - low|).
+ */
+function blobWork(
+  grid: number[],
+  fine: number[],
+  coarse: number[],
+  blob: { join: number; tsDot: number[]; tsDotLow: number[]; tsDotMid: number[]; lateIntegral: number; lateIntegralLow: number },
+  endLo: number,
+  endHi: number,
+  r2: number,
+): { value: number; err: number; nBlob: number; late: boolean } {
+  const G = grid.length;
+  const { join } = blob;
+  const weights = (t: number[]) => t.map((_, i) => 0.5 * ((i + 1 < t.length ? t[i + 1] - t[i] : 0) + (i > 0 ? t[i] - t[i - 1] : 0)));
+  const lateErr = Math.abs(blob.lateIntegral - blob.lateIntegralLow);
+  const canLate = join < G - 1;
+  // scores: blob prefix errors + conservative lattice suffix errors on the whole grid (split nBlob) ...
+  const wAll = weights(grid);
+  wAll[0] += endLo;
+  wAll[G - 1] += endHi;
+  const be = blob.tsDot.map((v, j) => Math.abs(v - blob.tsDotLow[j]));
+  // the lattice's error at a time: at least its whole fine - coarse step, and at least its distance from
+  // the blobs' value (where the blobs are right within their smaller error, that distance is the
+  // lattice's error: on 40 Swiss-roll points, g = 3, the lattice is 1.4 % high at 0.3 tau with a
+  // fine - coarse step of ~0.1 %); after the join, the same for the integral over the late part
+  const se = fine.map((v, j) => Math.max(Math.abs(v - coarse[j]), j <= join ? Math.abs(v - blob.tsDot[j]) : 0));
+  let lateScore = 0;
+  for (let j = join + 1; j < G; j++) lateScore += wAll[j] * Math.abs(fine[j] - coarse[j]);
+  if (canLate) lateScore = Math.max(lateScore, Math.abs(trapezoid(grid.slice(join), fine.slice(join)) - blob.lateIntegral));
+  let suffix = lateScore;
+  for (let j = 0; j <= join; j++) suffix += wAll[j] * se[j];
+  let best = { score: suffix, nBlob: 0, late: false };
+  let prefix = 0;
+  for (let n = 1; n <= join + 1; n++) {
+    prefix += wAll[n - 1] * be[n - 1];
+    suffix -= wAll[n - 1] * se[n - 1];
+    if (prefix + suffix < best.score) best = { score: prefix + suffix, nBlob: n, late: false };
+  }
+  // ... and all blobs (the ODE grid to the join, then the late steps)
+  if (canLate) {
+    const wJ = weights(grid.slice(0, join + 1));
+    wJ[0] += endLo;
+    let e = lateErr;
+    for (let j = 0; j <= join; j++) e += wJ[j] * be[j];
+    if (e < best.score) best = { score: e, nBlob: join + 1, late: true };
+  }
+  const { nBlob, late } = best;
+  const last = late ? join : G - 1;
+  const t = grid.slice(0, last + 1);
+  const f = fine.slice(0, last + 1).map((v, j) => (j < nBlob ? blob.tsDot[j] : v));
+  // time rule: on the blob part [tMin, grid[b]] Richardson per interval against the high level's value at
+  // the interval midpoint (= Simpson, exact halving); on the lattice part [grid[b], grid[last]] the
+  // trapezoid Richardson-corrected against every other point. (Every-other-point Richardson is unreliable
+  // on the log + uniform union grid, whose neighbouring steps differ up to 700x: on Swiss-roll draw 1,
+  // g = 3, it left the [tMin, 0.3 tau] integral 0.08 % high against a cubic spline through the same values.)
+  const b = Math.max(0, nBlob - 1);
+  let tFine = 0;
+  let tGrid = 0;
+  for (let j = 0; j < b; j++) {
+    tFine += 0.25 * (t[j + 1] - t[j]) * (f[j] + 2 * blob.tsDotMid[j] + f[j + 1]);
+    tGrid += 0.5 * (t[j + 1] - t[j]) * (f[j] + f[j + 1]);
+  }
+  const tl = t.slice(b);
+  const fl = f.slice(b);
+  const h = trapezoid(tl, fl);
+  const h2 = trapezoid(everyOther(tl), everyOther(fl));
+  const timeValue = tFine + (tFine - tGrid) / 3 + h + (h - h2) / 3;
+  const timeErr = Math.abs(tFine - tGrid) / 3 + Math.abs(h - h2) / 3;
+  const w = weights(t);
+  w[0] += endLo;
+  if (!late) w[last] += endHi;
+  let blobErr = 0;
+  let latticeStep = 0;
+  for (let j = 0; j <= last; j++) {
+    if (j < nBlob) blobErr += w[j] * be[j];
+    else latticeStep += w[j] * (fine[j] - coarse[j]);
+  }
+  const ends = endLo * f[0] + (late ? endHi * fine[G - 1] : endHi * f[last]);
+  const value = ends + timeValue + (late ? blob.lateIntegral : 0);
+  return { value, err: blobErr + Math.abs(latticeStep) / r2 + timeErr + (late ? lateErr : 0), nBlob, late };
+}
+
+/** int f dt by Simpson's rule on uniformly spaced points (t_i, f_i) (an even number of intervals; odd: trapezoid on the last one). */
+function simpson(t: number[], f: number[]): number {
+  const m = t.length - 1;
+  if (m < 1) return 0;
+  const h = (t[m] - t[0]) / m;
+  const even = m - (m % 2);
+  let s = 0;
+  for (let i = 0; i + 2 <= even; i += 2) s += (h / 3) * (f[i] + 4 * f[i + 1] + f[i + 2]);
+  if (even < m) s += 0.5 * h * (f[m - 1] + f[m]);
+  return s;
 }
 
 /** W1(P_tMax, tildeP) on static start lattices of 64 and 80 nodes per axis (no flow): the 80 value, error |80 - 64|. */

@@ -54,6 +54,12 @@ test('the engine takes W1End of point-mass data from the blobs, so it is the sam
   // W1End is invariant under the rotation (Eq. 99): the two runs agree within the sum of their stated errors
   const tol = r0.errors.w1End * r0.w1End + r3.errors.w1End * r3.w1End;
   assert.ok(Math.abs(r0.w1End - r3.w1End) <= tol, `W1End g = 0 ${r0.w1End}, g = 3 ${r3.w1End}, stated ${tol}`);
+  // so are eta and c1 (exactly g-independent): within the sum of the stated errors (c1's includes the
+  // coarse-to-fine change of the lattice W1 between the blob times and W1Start)
+  for (const k of ['eta', 'c1'] as const) {
+    const both = r0.errors[k] * r0[k] + r3.errors[k] * r3[k];
+    assert.ok(Math.abs(r0[k] - r3[k]) <= both, `${k} g = 0 ${r0[k]}, g = 3 ${r3[k]}, stated ${both}`);
+  }
 });
 
 /** E_{P_t}|nu_t|^2 and E_{P_t}|x|^2 by order-10 Gauss-Hermite on the EXACT components of P_t (no flow push, no Liouville). */

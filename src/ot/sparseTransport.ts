@@ -7,14 +7,14 @@
  * Hilbert curve (hilbertOrder.ts) and consecutive groups of `group` points are aggregated (total
  * mass at the mass-weighted centroid); the coarse problem is solved exactly by this same function.
  * The fine candidates are all member pairs of the coarse plan's support plus each point's `k`
- * nearest points of the other cloud. The fine start (option `start`) is either the coarse optimal
- * plan split among the member points (`coarse-plan`, coarseRefine.ts; default in 2-D) or the greedy
+ * nearest points of the other cloud. The fine start (option `start`) is by default the greedy
  * plan on the candidates in increasing reduced cost c_ij - u_i - v_j, with v_j the coarse dual of j's
- * group and u_i the c-transform of v over i's candidates (`coarse-duals`, default in 3-D and above;
- * each greedy entry exhausts a row or a column, so the entries form a forest; masses the candidates
- * cannot place are placed by the north-west corner along the Hilbert orders). Both are forests of at
- * most n + m - 1 entries on the candidate arcs. Below `coarseMin`, the start is the north-west corner
- * along the Hilbert orders.
+ * group and u_i the c-transform of v over i's candidates (`coarse-duals`; each greedy entry exhausts
+ * a row or a column, so the entries form a forest; masses the candidates cannot place are placed by
+ * the north-west corner along the Hilbert orders), or on request the coarse optimal plan split among
+ * the member points (`coarse-plan`, coarseRefine.ts). Both are forests of at most n + m - 1 entries
+ * on the candidate arcs. Below `coarseMin`, the start is the north-west corner along the Hilbert
+ * orders.
  *
  * Each pricing pass adds up to `perRow` most violated pairs per row; the simplex resumes from its
  * current basis (still feasible: tree arcs never leave the set). The last pricing pass, which
@@ -65,10 +65,11 @@ export interface SparseTransportOptions {
   /** points per coarse group (default 4) */
   group?: number;
   /**
-   * fine start below a coarse level (default `coarse-plan` in 2-D, `coarse-duals` otherwise, the
-   * faster of the two in measurements, docs/ot.md): `coarse-plan` splits the coarse optimal plan
-   * among the member points (coarseRefine.ts); `coarse-duals` is the greedy on the candidate arcs in
-   * increasing reduced cost under the coarse duals
+   * fine start below a coarse level (default `coarse-duals`): `coarse-duals` is the greedy on the
+   * candidate arcs in increasing reduced cost under the coarse duals; `coarse-plan` splits the
+   * coarse optimal plan among the member points (coarseRefine.ts). Measured (docs/ot.md):
+   * `coarse-plan` needs 13-15 % fewer fine pivots in 2-D but 5-14 % more in 3-D, and is faster
+   * only on the larger 2-D instance (4000 x 4000), so it is not the default.
    */
   start?: 'coarse-plan' | 'coarse-duals';
   onRound?: (round: number, violated: number, arcs: number, pivots: number) => void;
@@ -132,7 +133,7 @@ export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCos
     }
     addNearest(ns, x, y, k, rowOrder, colOrder);
     const start =
-      (opts.start ?? (d === 2 ? 'coarse-plan' : 'coarse-duals')) === 'coarse-plan'
+      opts.start === 'coarse-plan'
         ? refineCoarsePlan(a, b, { ...coarse, x: gx.points, y: gy.points, rowOrder, colOrder, group }, c, pointToCentroid(x, gy.points, sq), pointToCentroid(y, gx.points, sq, true))
         : greedyStart(ns, a, b, coarseDualsOnColumns(coarse.v, colOrder, group), rowOrder, colOrder);
     ns.startFromForest(start.rows, start.cols, start.mass);

@@ -9,7 +9,14 @@
  * preorder-thread / subtree-size representation, re-rooting by splicing preorder segments); the
  * differences are that every node also records the index of its tree arc (arcs are no longer implied
  * by their endpoints) and that the north-west-corner arcs are part of the arc set, so the restricted
- * problem is always feasible without artificial arcs. Pricing is block search over the arc list.
+ * problem is always feasible without artificial arcs. Pricing keeps a candidate list: each pivot
+ * re-prices the listed arcs (dropping those no longer eligible) and takes the most negative; when
+ * fewer than a tenth of its capacity (0.5 sqrt(#arcs)) remain, blocks of sqrt(#arcs) arcs are scanned
+ * from where the last scan stopped, adding eligible arcs, until the list is refilled (or every arc
+ * was scanned). Against the block search of the dense simplex (the best arc of the first block with
+ * an eligible one) it needs 8 % fewer pivots at 2000 x 1500 (3-D) and 28 % fewer at 8000 x 6000
+ * (3-D); in 2-D at 4000-8000 points per side 43-48 % more, at equal (4000) or 12 % lower (8000) CPU
+ * time (docs/ot.md).
  *
  * Optimality of the restricted problem is not optimality of the full one: the caller prices all
  * pairs with the returned duals (dualPricing.ts), adds the violated pairs and runs again
@@ -278,26 +285,57 @@ export class SparseNetworkSimplex {
     const pathPrev = new Int32Array(N);
     const pathNext = new Int32Array(N);
     let next = s.nextArc < arcNum ? s.nextArc : 0;
+    const listCap = Math.max(4, Math.ceil(0.5 * Math.sqrt(arcNum)));
+    const refillBelow = Math.max(1, Math.floor(listCap / 10));
+    const cand = new Int32Array(listCap);
+    const inCand = new Uint8Array(arcNum);
+    let nCand = 0;
     while (s.iterations < maxIter) {
-      // block search from where the last one stopped
       let minRc = -tol;
       let eIn = -1;
-      let scanned = 0;
-      let e = next;
-      while (scanned < arcNum) {
-        let stop = e + block;
-        if (stop > arcNum) stop = arcNum;
-        if (stop - e > arcNum - scanned) stop = e + (arcNum - scanned);
-        for (let t = e; t < stop; t++) {
-          const rc = arcCost[t] + pi[arcRow[t]] - pi[n + arcCol[t]];
-          if (rc < minRc && arcInTree[t] === 0) {
+      let keep = 0;
+      for (let c = 0; c < nCand; c++) {
+        const t = cand[c];
+        if (arcInTree[t] !== 0) {
+          inCand[t] = 0;
+          continue;
+        }
+        const rc = arcCost[t] + pi[arcRow[t]] - pi[n + arcCol[t]];
+        if (rc < -tol) {
+          cand[keep++] = t;
+          if (rc < minRc) {
             minRc = rc;
             eIn = t;
           }
+        } else inCand[t] = 0;
+      }
+      nCand = keep;
+      let e = next;
+      if (nCand < refillBelow) {
+        let scanned = 0;
+        let found = 0;
+        while (scanned < arcNum) {
+          let stop = e + block;
+          if (stop > arcNum) stop = arcNum;
+          if (stop - e > arcNum - scanned) stop = e + (arcNum - scanned);
+          for (let t = e; t < stop; t++) {
+            const rc = arcCost[t] + pi[arcRow[t]] - pi[n + arcCol[t]];
+            if (rc < -tol && arcInTree[t] === 0) {
+              found++;
+              if (rc < minRc) {
+                minRc = rc;
+                eIn = t;
+              }
+              if (inCand[t] === 0 && nCand < listCap) {
+                inCand[t] = 1;
+                cand[nCand++] = t;
+              }
+            }
+          }
+          scanned += stop - e;
+          e = stop === arcNum ? 0 : stop;
+          if (found > 0 && nCand >= refillBelow) break;
         }
-        scanned += stop - e;
-        e = stop === arcNum ? 0 : stop;
-        if (eIn >= 0) break;
       }
       next = e;
       if (eIn < 0) return next;

@@ -4,6 +4,7 @@ import { munkres } from 'munkres';
 import type { Points } from '../../src/core/points.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { certifyPlan } from '../../src/ot/certificate.ts';
+import { refineCoarsePlan } from '../../src/ot/coarseRefine.ts';
 import type { CostSpec } from '../../src/ot/costSpec.ts';
 import { dualViolationSqEuclidean } from '../../src/ot/dualPricing.ts';
 import { emd } from '../../src/ot/emd.ts';
@@ -263,5 +264,145 @@ test('block-pair pricing with blocks built once from the Hilbert orders equals t
     assert.equal(one.max, two.max);
     const set = (c: typeof c1) => new Set(c.rows.map((i, t) => `${i},${c.cols[t]}`));
     assert.deepEqual(set(c1), set(c2));
+  }
+});
+
+test('coarse-plan start: the split of an optimal coarse plan is a feasible forest on the coarse support', () => {
+  const rng = new Rng(TEST_SEED + 7);
+  for (let trial = 0; trial < 8; trial++) {
+    const dim = 2 + (trial % 2);
+    const n = 9 + rng.int(40);
+    const m = 9 + rng.int(40);
+    const group = 2 + rng.int(4);
+    const x = uniformCloud(rng, n, dim);
+    const y = uniformCloud(rng, m, dim);
+    const a = randomWeights(rng, n);
+    const b = randomWeights(rng, m);
+    // groups of consecutive points along a random order (the start needs no spatial order to be feasible)
+    const shuffled = (k: number) => {
+      const o = Int32Array.from({ length: k }, (_, i) => i);
+      for (let i = k - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [o[i], o[j]] = [o[j], o[i]];
+      }
+      return o;
+    };
+    const rowOrder = shuffled(n);
+    const colOrder = shuffled(m);
+    const GI = Math.ceil(n / group);
+    const GJ = Math.ceil(m / group);
+    const centroids = (p: Points, w: Float64Array, order: Int32Array, G: number) => {
+      const mass = new Float64Array(G);
+      const data = new Float64Array(G * dim);
+      order.forEach((i, q) => {
+        const g = Math.floor(q / group);
+        mass[g] += w[i];
+        for (let c = 0; c < dim; c++) data[g * dim + c] += w[i] * p.data[i * dim + c];
+      });
+      for (let g = 0; g < G; g++) for (let c = 0; c < dim; c++) data[g * dim + c] /= mass[g];
+      return { points: { data, n: G, dim }, mass };
+    };
+    const gx = centroids(x, a, rowOrder, GI);
+    const gy = centroids(y, b, colOrder, GJ);
+    const sqd = (p: Points, i: number, q: Points, j: number) => {
+      let s = 0;
+      for (let c = 0; c < dim; c++) s += (p.data[i * dim + c] - q.data[j * dim + c]) ** 2;
+      return s;
+    };
+    // the coarse problem solved by the dense network simplex (an independent solver of this file's sparse one)
+    const CC = Float64Array.from({ length: GI * GJ }, (_, t) => sqd(gx.points, Math.floor(t / GJ), gy.points, t % GJ));
+    const id = (k: number) => Int32Array.from({ length: k }, (_, i) => i);
+    const coarse = networkSimplex(CC, GI, GJ, gx.mass, gy.mass, id(GI), id(GJ));
+    assert.ok(coarse.converged);
+    const keep = Array.from(coarse.mass.keys()).filter((t) => coarse.mass[t] > 0);
+    const level = {
+      rows: Int32Array.from(keep, (t) => coarse.rows[t]),
+      cols: Int32Array.from(keep, (t) => coarse.cols[t]),
+      mass: Float64Array.from(keep, (t) => coarse.mass[t]),
+      u: coarse.u,
+      v: coarse.v,
+      x: gx.points,
+      y: gy.points,
+      rowOrder,
+      colOrder,
+      group,
+    };
+    const start = refineCoarsePlan(
+      a,
+      b,
+      level,
+      (i, j) => sqd(x, i, y, j),
+      (i, J) => sqd(x, i, gy.points, J),
+      (I, j) => sqd(gx.points, I, y, j),
+    );
+    // marginals: every entry is a min of two remainders, so each row / column total equals its
+    // weight up to the rounding of the subtractions and of the coarse plan (sums of <= 60 terms of
+    // size <= 1, ~1e-16 each): 1e-14 absolute (weights sum to 1)
+    const rowSum = new Float64Array(n);
+    const colSum = new Float64Array(m);
+    const groupOfRow = new Int32Array(n);
+    const groupOfCol = new Int32Array(m);
+    rowOrder.forEach((i, q) => {
+      groupOfRow[i] = Math.floor(q / group);
+    });
+    colOrder.forEach((j, q) => {
+      groupOfCol[j] = Math.floor(q / group);
+    });
+    const onSupport = new Map<number, number>();
+    for (let t = 0; t < level.rows.length; t++) onSupport.set(level.rows[t] * GJ + level.cols[t], level.mass[t]);
+    const perCoarse = new Map<number, number>();
+    for (let t = 0; t < start.rows.length; t++) {
+      assert.ok(start.mass[t] > 0, 'positive entries');
+      rowSum[start.rows[t]] += start.mass[t];
+      colSum[start.cols[t]] += start.mass[t];
+      const key = groupOfRow[start.rows[t]] * GJ + groupOfCol[start.cols[t]];
+      assert.ok(onSupport.has(key), 'entry inside a coarse support pair');
+      perCoarse.set(key, (perCoarse.get(key) ?? 0) + start.mass[t]);
+    }
+    for (let i = 0; i < n; i++) expectClose(rowSum[i], a[i], { atol: 1e-14 }, `trial ${trial} row ${i}`);
+    for (let j = 0; j < m; j++) expectClose(colSum[j], b[j], { atol: 1e-14 }, `trial ${trial} column ${j}`);
+    // each coarse entry's mass is split exactly among its member pairs (same rounding bound)
+    for (const [key, F] of onSupport) expectClose(perCoarse.get(key) ?? 0, F, { atol: 1e-14 }, `trial ${trial} coarse entry ${key}`);
+    // a forest: at most n + m - 1 entries, and no entry closes a cycle (union-find over the n + m nodes)
+    assert.ok(start.rows.length <= n + m - 1);
+    const root = Int32Array.from({ length: n + m }, (_, t) => t);
+    const find = (t: number): number => (root[t] === t ? t : (root[t] = find(root[t])));
+    for (let t = 0; t < start.rows.length; t++) {
+      const p = find(start.rows[t]);
+      const q = find(n + start.cols[t]);
+      assert.notEqual(p, q, `trial ${trial}: entry ${t} closes a cycle`);
+      root[p] = q;
+    }
+  }
+});
+
+test('both fine starts (coarse plan, coarse duals) reach the dense network simplex optimum, 2-D and 3-D', () => {
+  const rng = new Rng(TEST_SEED + 8);
+  for (const dim of [2, 3]) {
+    const n = 160;
+    const m = 130;
+    const x = uniformCloud(rng, n, dim);
+    const y = uniformCloud(rng, m, dim);
+    const a = randomWeights(rng, n);
+    const b = randomWeights(rng, m);
+    const C = Float64Array.from({ length: n * m }, (_, t) => {
+      let s = 0;
+      for (let c = 0; c < dim; c++) s += (x.data[Math.floor(t / m) * dim + c] - y.data[(t % m) * dim + c]) ** 2;
+      return s;
+    });
+    const id = (k: number) => Int32Array.from({ length: k }, (_, i) => i);
+    const dense = networkSimplex(C, n, m, a, b, id(n), id(m), { tol: 1e-14 * 3 });
+    assert.ok(dense.converged);
+    for (const start of ['coarse-plan', 'coarse-duals'] as const) {
+      for (const group of [2, 4]) {
+        const cost: CloudCost = { kind: 'sqeuclidean', x, y };
+        const r = sparseTransport(a, b, cost, { ...forced, group, start });
+        assert.ok(r.converged, r.stopReason);
+        assert.ok(r.levels >= 2, 'coarse level used');
+        assert.ok(certifyPlan(a, b, cost, r, { u: r.u, v: r.v }).optimal);
+        // two exact LP optima (different solvers): rounding in sums of <= 290 terms; 1e-12 relative
+        expectClose(planCost(cost, r), planCost(cost, dense), { rtol: 1e-12 }, `${dim}-D, ${start}, groups of ${group}`);
+      }
+    }
   }
 });

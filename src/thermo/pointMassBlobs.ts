@@ -1,9 +1,10 @@
-import { gaussHermite } from '../core/gaussHermite.ts';
 import { InputError, NumericalError } from '../core/errors.ts';
+import { gaussHermite } from '../core/gaussHermite.ts';
 import type { MarginalComponents } from '../fields/linearForceMixtureField.ts';
+import { w1Signed } from './latticeW1.ts';
 import type { NdFlow } from './ndFlow.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
-import { w1Signed } from './latticeW1.ts';
+import { weightedMeanSquare } from './weightedMeanSquare.ts';
 
 /** Per-blob Gauss-Hermite nodes of point-mass data, pushed forward from tMin to the join time. */
 export interface BlobNodes {
@@ -110,15 +111,7 @@ export function pushBlobNodes(
   const k4 = new Float64Array(n * dim);
   const tmp = new Float64Array(n * dim);
   const tsDot: number[] = [];
-  const meanSq = (v: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      let q = 0;
-      for (let d = 0; d < dim; d++) q += v[i * dim + d] ** 2;
-      s += a[i] * q;
-    }
-    return s;
-  };
+  const meanSq = (v: Float64Array) => weightedMeanSquare(v, a, n, dim);
   for (let j = 0; j + 1 < times.length; j++) {
     const t = times[j];
     const h = times[j + 1] - t;

@@ -3,6 +3,7 @@ import { InputError, NumericalError } from '../core/errors.ts';
 import { LATTICE_W1_OFFSETS, type LatticeWeights, latticeWeights, staggeredW1 } from './latticeW1.ts';
 import type { NdFlow } from './ndFlow.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
+import { weightedMeanSquare } from './weightedMeanSquare.ts';
 
 /** One resolution of {@link quadratureLevel}: every speed-accuracy quantity on one node grid. */
 export interface QuadratureLevel {
@@ -121,15 +122,7 @@ export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts
   const tsDot = new Array<number>(G).fill(0);
   const w1ByIdx = new Map<number, number>();
   const lowerByIdx = new Map<number, number>();
-  const meanSq = (v: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      let q = 0;
-      for (let d = 0; d < dim; d++) q += v[i * dim + d] ** 2;
-      s += a[i] * q;
-    }
-    return s;
-  };
+  const meanSq = (v: Float64Array) => weightedMeanSquare(v, a, n, dim);
   const meanGap = () => {
     let s = 0;
     for (let d = 0; d < dim; d++) {

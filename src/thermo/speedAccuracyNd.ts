@@ -3,16 +3,17 @@ import { InputError, NumericalError } from '../core/errors.ts';
 import type { Points } from '../core/points.ts';
 import { Rng } from '../core/rng.ts';
 import { emd } from '../ot/emd.ts';
-import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
 import { d0MonteCarloNd } from './d0MonteCarloNd.ts';
+import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
 import { evenGridIndices, ndSnapshotTimes, ndTimeGrid } from './quadratureNd.ts';
-import { speedAccuracyQuadratureNd } from './speedAccuracyQuadratureNd.ts';
 import { CHAIN_SLACK_ND, FLAG_RELATIVE_ERROR, type SpeedAccuracyNdCheck, type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult } from './speedAccuracyNdTypes.ts';
+import { speedAccuracyQuadratureNd } from './speedAccuracyQuadratureNd.ts';
+import { weightedMeanSquare } from './weightedMeanSquare.ts';
 
-export { CHAIN_SLACK_ND, FLAG_RELATIVE_ERROR, type SpeedAccuracyNdCheck, type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult } from './speedAccuracyNdTypes.ts';
 export { histogram2d } from './ndSnapshots.ts';
+export { CHAIN_SLACK_ND, FLAG_RELATIVE_ERROR, type SpeedAccuracyNdCheck, type SpeedAccuracyNdOptions, type SpeedAccuracyNdResult } from './speedAccuracyNdTypes.ts';
 
 /**
  * The speed-accuracy experiment in n dimensions (paper Sec. 4.2, Eqs. 77-83).
@@ -179,15 +180,7 @@ function speedAccuracyParticlesNd(flow: NdFlow, perturbation: PerturbationNd, op
   const tmp = new Float64Array(n * dim);
   const tsDot = new Float64Array(G);
   const clouds = new Map<number, Float64Array>();
-  const meanSq = (v: Float64Array) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      let q = 0;
-      for (let d = 0; d < dim; d++) q += v[i * dim + d] ** 2;
-      s += wTrue[i] * q;
-    }
-    return s;
-  };
+  const meanSq = (v: Float64Array) => weightedMeanSquare(v, wTrue, n, dim);
   const record = (j: number) => {
     if (w1Idx.has(j) || snapIdx.has(j)) clouds.set(j, x.slice());
   };

@@ -16,6 +16,7 @@
 import { certifyPlan, type SparsePlan } from '../ot/certificate.ts';
 import { type CostSpec, costAt, costShape } from '../ot/costSpec.ts';
 import { emd } from '../ot/emd.ts';
+import { sparseTransport } from '../ot/sparseTransport.ts';
 import { certifiedCost } from '../ot/w1Points.ts';
 
 /** Fraction of the total variation sum |a_i - b_i| that {@link w1Signed} may drop (the smallest entries). */
@@ -55,7 +56,8 @@ export interface SignedPlan {
  * (dual feasibility over all pairs, slackness, marginals, relative tolerance 1e-9): it is then an optimal
  * plan for the current positions, so its cost equals the exact OT value (to rounding, ~1e-15 relative,
  * when the solver would have returned a different optimal plan of the same cost). Otherwise the exact
- * solver runs as in {@link w1Signed}. Under a flow map that is the same scaling of every node (isotropic
+ * solver runs from that plan (the sparse network simplex's `warmStart`, a feasible forest for the same
+ * masses), with the cold {@link w1Signed} solve as the fallback if that is not certified. Under a flow map that is the same scaling of every node (isotropic
  * linear processes) the plan stays optimal at every time.
  * @throws NumericalError if the exact solver's answer is not certified optimal.
  */
@@ -109,6 +111,10 @@ export function w1SignedPlan(
     const pl = { rows: prev.rows, cols: prev.cols, mass: prev.mass };
     const pot = supportPotentials(cost, pl);
     if (certifyPlan(p.w, q.w, cost, pl, pot).optimal) return { value: scale * planCost(cost, pl), plan: prev, reused: true };
+    // not optimal any more: the sparse network simplex from that plan (a feasible forest for these masses)
+    const r = sparseTransport(p.w, q.w, cost, { warmStart: pl });
+    const plan = { rows: r.rows, cols: r.cols, mass: r.mass };
+    if (r.converged && certifyPlan(p.w, q.w, cost, plan, { u: r.u, v: r.v }).optimal) return { value: scale * planCost(cost, plan), plan: { pos: prev.pos, neg: prev.neg, ...plan }, reused: false };
   }
   const r = emd(p.w, q.w, cost);
   const value = scale * certifiedCost(r);

@@ -72,6 +72,12 @@ export interface SparseTransportOptions {
    * only on the larger 2-D instance (4000 x 4000), so it is not the default.
    */
   start?: 'coarse-plan' | 'coarse-duals';
+  /**
+   * A feasible plan for these (a, b) whose entries form a forest (e.g. the optimal plan of the same
+   * masses at other point positions): the simplex starts from it, with its arcs and the k-NN arcs,
+   * instead of the coarse levels or the north-west corner. The answer is certified like any other.
+   */
+  warmStart?: { rows: ArrayLike<number>; cols: ArrayLike<number>; mass: ArrayLike<number> };
   onRound?: (round: number, violated: number, arcs: number, pivots: number) => void;
 }
 
@@ -116,7 +122,10 @@ export function sparseTransport(a: Float64Array, b: Float64Array, cost: CloudCos
   const ns = new SparseNetworkSimplex(a, b, c, (n + m) * (2 * k + 8));
   let levels = 1;
   let pricingRounds = 0;
-  if (Math.min(n, m) >= coarseMin) {
+  if (opts.warmStart) {
+    addNearest(ns, x, y, k, rowOrder, colOrder);
+    ns.startFromForest(opts.warmStart.rows, opts.warmStart.cols, opts.warmStart.mass);
+  } else if (Math.min(n, m) >= coarseMin) {
     const gx = aggregate(x, a, rowOrder, group);
     const gy = aggregate(y, b, colOrder, group);
     // coarse levels collect 4x more violated pairs per pass (fewer passes; their extra arcs are cheap)

@@ -12,8 +12,12 @@
  * under anisotropic maps and 1.25-3.5 for translations (see {@link LATTICE_W1_ORDER},
  * {@link LATTICE_W1_ORDER_3D}, {@link LATTICE_W1_SMOOTH_ORDER}).
  */
-import { certifiedCost } from '../ot/w1Points.ts';
+
+import { certifyPlan, type SparsePlan } from '../ot/certificate.ts';
+import { type CostSpec, costAt, costShape } from '../ot/costSpec.ts';
 import { emd } from '../ot/emd.ts';
+import { sparseTransport } from '../ot/sparseTransport.ts';
+import { certifiedCost } from '../ot/w1Points.ts';
 
 /** Fraction of the total variation sum |a_i - b_i| that {@link w1Signed} may drop (the smallest entries). */
 export const W1_SIGNED_DROP = 1e-7;
@@ -28,13 +32,50 @@ export const W1_SIGNED_DROP = 1e-7;
  * quadratically.
  */
 export function w1Signed(x: Float64Array, a: Float64Array, b: Float64Array, n: number, dim: number): number {
+  return w1SignedPlan(x, a, b, n, dim).value;
+}
+
+/**
+ * The optimal plan of one {@link w1Signed} call, in indices of the kept positive and negative nodes
+ * (`pos`, `neg`: node indices, the same for every call with the same a and b).
+ */
+export interface SignedPlan {
+  pos: Int32Array;
+  neg: Int32Array;
+  rows: Int32Array;
+  cols: Int32Array;
+  mass: Float64Array;
+}
+
+/**
+ * {@link w1Signed} that also returns its optimal plan, and first tries `prev`, the plan of an earlier
+ * call with the same a and b (the same nodes at other positions: the quadrature lattice at the
+ * previous W1 time). Potentials are recomputed from the current costs along that plan's support
+ * (u_i + v_j = |x_i - y_j| on it; one free constant per connected component, fixed by the component's
+ * first row), and the plan is kept when it passes the same certificate as the exact solver's answer
+ * (dual feasibility over all pairs, slackness, marginals, relative tolerance 1e-9): it is then an optimal
+ * plan for the current positions, so its cost equals the exact OT value (to rounding, ~1e-15 relative,
+ * when the solver would have returned a different optimal plan of the same cost). Otherwise the exact
+ * solver runs from that plan (the sparse network simplex's `warmStart`, a feasible forest for the same
+ * masses), with the cold {@link w1Signed} solve as the fallback if that is not certified. Under a flow map that is the same scaling of every node (isotropic
+ * linear processes) the plan stays optimal at every time.
+ * @throws NumericalError if the exact solver's answer is not certified optimal.
+ */
+export function w1SignedPlan(
+  x: Float64Array,
+  a: Float64Array,
+  b: Float64Array,
+  n: number,
+  dim: number,
+  prev?: SignedPlan,
+): { value: number; plan: SignedPlan | undefined; reused: boolean } {
   const abs = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
     abs[i] = Math.abs(a[i] - b[i]);
     total += abs[i];
   }
-  if (total === 0) return 0;
+  if (total === 0) return { value: 0, plan: undefined, reused: false };
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => abs[i] - abs[j]);
   const drop = new Uint8Array(n);
   let cum = 0;
@@ -64,8 +105,98 @@ export function w1Signed(x: Float64Array, a: Float64Array, b: Float64Array, n: n
   };
   const p = pick(pos, 1);
   const q = pick(neg, -1);
-  const r = emd(p.w, q.w, { kind: 'euclidean', x: { data: p.pts, n: pos.length, dim }, y: { data: q.pts, n: neg.length, dim } });
-  return 0.5 * (p.s + q.s) * certifiedCost(r);
+  const cost = { kind: 'euclidean', x: { data: p.pts, n: pos.length, dim }, y: { data: q.pts, n: neg.length, dim } } as const;
+  const scale = 0.5 * (p.s + q.s);
+  if (prev && sameIndices(prev.pos, pos) && sameIndices(prev.neg, neg)) {
+    const pl = { rows: prev.rows, cols: prev.cols, mass: prev.mass };
+    const pot = supportPotentials(cost, pl);
+    if (certifyPlan(p.w, q.w, cost, pl, pot).optimal) return { value: scale * planCost(cost, pl), plan: prev, reused: true };
+    // not optimal any more: the sparse network simplex from that plan (a feasible forest for these masses)
+    const r = sparseTransport(p.w, q.w, cost, { warmStart: pl });
+    const plan = { rows: r.rows, cols: r.cols, mass: r.mass };
+    if (r.converged && certifyPlan(p.w, q.w, cost, plan, { u: r.u, v: r.v }).optimal) return { value: scale * planCost(cost, plan), plan: { pos: prev.pos, neg: prev.neg, ...plan }, reused: false };
+  }
+  const r = emd(p.w, q.w, cost);
+  const value = scale * certifiedCost(r);
+  return { value, plan: { pos: Int32Array.from(pos), neg: Int32Array.from(neg), ...r.plan }, reused: false };
+}
+
+function sameIndices(s: Int32Array, t: number[]): boolean {
+  if (s.length !== t.length) return false;
+  for (let i = 0; i < t.length; i++) if (s[i] !== t[i]) return false;
+  return true;
+}
+
+/**
+ * Potentials with u_i + v_j = c_ij on every plan entry (breadth-first over the support, which the exact
+ * solver returns as a forest): each component's first row gets u = 0; rows and columns outside the
+ * support get the c-transform of the others (min_j c_ij - v_j, resp. min_i c_ij - u_i).
+ */
+function supportPotentials(cost: CostSpec, plan: SparsePlan): { u: Float64Array; v: Float64Array } {
+  const { n, m } = costShape(cost);
+  const deg = new Int32Array(n + m + 1);
+  const k = plan.rows.length;
+  for (let t = 0; t < k; t++) {
+    deg[plan.rows[t] + 1]++;
+    deg[n + plan.cols[t] + 1]++;
+  }
+  for (let i = 0; i < n + m; i++) deg[i + 1] += deg[i];
+  const adj = new Int32Array(2 * k);
+  const fill = deg.slice(0, n + m);
+  for (let t = 0; t < k; t++) {
+    adj[fill[plan.rows[t]]++] = n + plan.cols[t];
+    adj[fill[n + plan.cols[t]]++] = plan.rows[t];
+  }
+  const pot = new Float64Array(n + m);
+  const seen = new Uint8Array(n + m);
+  const queue = new Int32Array(n + m);
+  for (let root = 0; root < n + m; root++) {
+    if (seen[root] || deg[root + 1] === deg[root]) continue;
+    seen[root] = 1;
+    pot[root] = 0;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = root;
+    while (head < tail) {
+      const node = queue[head++];
+      for (let e = deg[node]; e < deg[node + 1]; e++) {
+        const o = adj[e];
+        if (seen[o]) continue;
+        seen[o] = 1;
+        // u_i + v_j = c_ij
+        pot[o] = node < n ? costAt(cost, node, o - n) - pot[node] : costAt(cost, o, node - n) - pot[node];
+        queue[tail++] = o;
+      }
+    }
+  }
+  const u = pot.slice(0, n);
+  const v = pot.slice(n);
+  for (let j = 0; j < m; j++) {
+    if (seen[n + j]) continue;
+    let best = Infinity;
+    for (let i = 0; i < n; i++) if (seen[i]) best = Math.min(best, costAt(cost, i, j) - u[i]);
+    v[j] = best;
+  }
+  for (let i = 0; i < n; i++) {
+    if (seen[i]) continue;
+    let best = Infinity;
+    for (let j = 0; j < m; j++) best = Math.min(best, costAt(cost, i, j) - v[j]);
+    u[i] = best;
+  }
+  return { u, v };
+}
+
+/** sum_t mass_t c(row_t, col_t), compensated (Kahan) as in the exact solver. */
+function planCost(cost: CostSpec, plan: SparsePlan): number {
+  let total = 0;
+  let comp = 0;
+  for (let t = 0; t < plan.mass.length; t++) {
+    const y = plan.mass[t] * costAt(cost, plan.rows[t], plan.cols[t]) - comp;
+    const s = total + y;
+    comp = s - total - y;
+    total = s;
+  }
+  return total;
 }
 
 /** Offsets (fractions of the node spacing, the same on every axis) of the lattices whose W1 values are averaged. */
@@ -179,14 +310,22 @@ export function latticeWeights(
 /**
  * Staggered lattice W1: the mean of {@link w1Signed} over lattices whose current node positions are
  * the consecutive blocks of `x` (block k holds `lattices[k].n` nodes, in the order of `lattices`).
+ * With `plans` (one slot per lattice, kept by the caller between W1 times of one run), each lattice's
+ * previous optimal plan is tried first and the slot updated ({@link w1SignedPlan}): the same exact
+ * value (certified), without re-solving when the plan is still optimal.
  */
-export function staggeredW1(x: Float64Array, lattices: LatticeWeights[], dim: number): number {
+export function staggeredW1(x: Float64Array, lattices: LatticeWeights[], dim: number, plans?: (SignedPlan | undefined)[]): number {
   let s = 0;
   let start = 0;
-  for (const L of lattices) {
-    s += w1Signed(x.subarray(start * dim, (start + L.n) * dim), L.a, L.b, L.n, dim);
+  lattices.forEach((L, k) => {
+    const xk = x.subarray(start * dim, (start + L.n) * dim);
+    if (plans) {
+      const r = w1SignedPlan(xk, L.a, L.b, L.n, dim, plans[k]);
+      plans[k] = r.plan;
+      s += r.value;
+    } else s += w1Signed(xk, L.a, L.b, L.n, dim);
     start += L.n;
-  }
+  });
   return s / lattices.length;
 }
 

@@ -1,6 +1,6 @@
 import { assertInteger } from '../core/check.ts';
 import { InputError, NumericalError } from '../core/errors.ts';
-import { LATTICE_W1_OFFSETS, type LatticeWeights, latticeWeights, staggeredW1 } from './latticeW1.ts';
+import { LATTICE_W1_OFFSETS, type LatticeWeights, latticeWeights, type SignedPlan, staggeredW1 } from './latticeW1.ts';
 import type { NdFlow } from './ndFlow.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
 import { weightedMeanSquare } from './weightedMeanSquare.ts';
@@ -132,9 +132,12 @@ export function quadratureLevel(flow: NdFlow, perturbation: PerturbationNd, opts
     }
     return Math.sqrt(s);
   };
+  // 3-D: each lattice's optimal plan is tried first at the next W1 time (same certified value; the
+  // 2-D point-mass path keeps its cold solves, whose values are fixed bit for bit)
+  const plans: (SignedPlan | undefined)[] | undefined = dim >= 3 ? lattices.map(() => undefined) : undefined;
   const w1Now = (j: number) => {
     lowerByIdx.set(j, meanGap());
-    return staggeredW1(xAll, lattices, dim);
+    return staggeredW1(xAll, lattices, dim, plans);
   };
   const keep = new Set(opts.keep ?? []);
   const clouds = new Map<number, Float64Array>();

@@ -406,3 +406,26 @@ test('both fine starts (coarse plan, coarse duals) reach the dense network simpl
     }
   }
 });
+
+test('warmStart: started from the optimal plan of the same weights at moved points, the sparse simplex reaches the cold optimum, certified', () => {
+  // same weights, points moved by a smooth non-linear map: the old plan is feasible (same marginals) but
+  // not optimal. Both answers are certified optimal plans of the same LP, so their costs agree to rounding
+  // (1e-12 relative; the plans may differ where the optimum is not unique).
+  const rng = new Rng(TEST_SEED + 7);
+  const x = uniformCloud(rng, 700, 3);
+  const y = uniformCloud(rng, 500, 3);
+  const a = randomWeights(rng, 700);
+  const b = randomWeights(rng, 500);
+  const move = (p: Points): Points => ({ ...p, data: p.data.map((v, t) => (t % 3 === 0 ? v + 0.3 * Math.sin(3 * p.data[t + 1]) : v)) });
+  for (const kind of ['sqeuclidean', 'euclidean'] as const) {
+    const before = sparseTransport(a, b, { kind, x, y });
+    const cost: CloudCost = { kind, x: move(x), y: move(y) };
+    const cold = sparseTransport(a, b, cost);
+    const warm = sparseTransport(a, b, cost, { warmStart: before });
+    assert.ok(cold.converged && warm.converged, `${kind} converged`);
+    assert.equal(warm.levels, 1, `${kind}: no coarse level under a warm start`);
+    assert.ok(certifyPlan(a, b, cost, warm, { u: warm.u, v: warm.v }).optimal, `${kind} warm certified`);
+    assert.ok(warm.iterations > 0, `${kind}: the old plan needed pivots (the map changed the optimum)`);
+    expectClose(planCost(cost, warm), planCost(cost, cold), { rtol: 1e-12 }, `${kind} warm vs cold`);
+  }
+});

@@ -9,8 +9,10 @@ import {
   LATTICE_W1_SMOOTH_ORDER,
   type LatticeWeights,
   latticeWeights,
+  type SignedPlan,
   staggeredW1,
   w1Signed,
+  w1SignedPlan,
 } from '../../src/thermo/latticeW1.ts';
 import { expectClose } from '../support/expectClose.ts';
 
@@ -126,4 +128,63 @@ test('3-D translation N(mu, I) vs N(0, I), |mu| = 0.37 in a generic direction, 2
   assert.ok(Math.abs(ext.value[0] - exact) <= stated, `true ${ext.value[0] - exact} vs stated ${stated}`);
   // and the stated error stays useful: below 0.5 % of W1 (measured 0.41 %)
   assert.ok(stated <= 0.005 * exact, `stated ${stated / exact}`);
+});
+
+/** The two staggered 3-D lattices of N(mu, I) vs N(0, I) at `cells` nodes per axis and their stacked node positions. */
+function shiftLattices3d(cells: number, m: number[]): { lattices: LatticeWeights[]; x: Float64Array } {
+  const lo = m.map((v) => Math.min(v, 0) - 6);
+  const h = m.map((v, d) => (Math.max(v, 0) + 6 - lo[d]) / cells);
+  const log = (mean: number[]) => (x: Float64Array, n: number) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = -0.5 * ((x[3 * i] - mean[0]) ** 2 + (x[3 * i + 1] - mean[1]) ** 2 + (x[3 * i + 2] - mean[2]) ** 2);
+    return out;
+  };
+  const lattices = LATTICE_W1_OFFSETS.map((off) => latticeWeights(lo, h, cells, off, log(m), log([0, 0, 0])));
+  const x = new Float64Array(lattices.reduce((s, L) => s + L.n, 0) * 3);
+  let start = 0;
+  for (const L of lattices) {
+    x.set(L.x, start * 3);
+    start += L.n;
+  }
+  return { lattices, x };
+}
+
+test('w1SignedPlan warm-started from the previous plan equals the cold exact W1 to 1e-12 on a 3-D translation lattice: reused under a common scaling, re-solved from it under a shear', () => {
+  // Both answers are certified optimal plans of the same LP (same nodes, masses and costs), so their costs
+  // agree up to summation rounding (~1e-16 relative measured; 1e-12 leaves room for a different optimal plan
+  // summed in another order). A common scaling s x multiplies every cost by s, so the previous plan stays
+  // optimal and must be reused; a shear x + 0.8 y e_x reorders distances and (measured) needs pivots.
+  const { lattices, x } = shiftLattices3d(12, [0.2, 0.25, 0.18]);
+  const L = lattices[0];
+  const x0 = x.subarray(0, L.n * 3);
+  const cold0 = w1SignedPlan(x0, L.a, L.b, L.n, 3);
+  assert.equal(cold0.reused, false);
+  assert.equal(cold0.value, w1Signed(x0, L.a, L.b, L.n, 3), 'cold w1SignedPlan is w1Signed (same computation, bit-identical)');
+  let prev: SignedPlan | undefined = cold0.plan;
+  for (const s of [0.9, 0.75, 0.6]) {
+    const xs = x0.map((v) => s * v);
+    const warm = w1SignedPlan(xs, L.a, L.b, L.n, 3, prev);
+    assert.equal(warm.reused, true, `scaling ${s}: plan reused`);
+    expectClose(warm.value, w1Signed(xs, L.a, L.b, L.n, 3), { rtol: 1e-12 }, `scaling ${s}`);
+    prev = warm.plan;
+  }
+  const sheared = x0.slice();
+  for (let i = 0; i < L.n; i++) sheared[3 * i] += 0.8 * x0[3 * i + 1];
+  const warm = w1SignedPlan(sheared, L.a, L.b, L.n, 3, prev);
+  assert.equal(warm.reused, false, 'shear: the old plan is not optimal, the simplex restarts from it');
+  expectClose(warm.value, w1Signed(sheared, L.a, L.b, L.n, 3), { rtol: 1e-12 }, 'shear: warm-started simplex vs cold solve');
+});
+
+test('staggeredW1 with per-lattice plan slots equals the cold staggered W1 to 1e-12 along a sequence of moved 3-D lattices', () => {
+  // same reasoning as above (certified optimal plans of the same LPs); the sequence mixes scalings (reuse)
+  // and a smooth non-linear map (re-solve), as a quadrature run's W1 times would (measured on the first
+  // lattice: cold, reused, re-solved, re-solved)
+  const { lattices, x } = shiftLattices3d(10, [0.3, -0.1, 0.2]);
+  const plans: (SignedPlan | undefined)[] = lattices.map(() => undefined);
+  const maps = [(v: number) => v, (v: number) => 0.8 * v, (v: number) => v + 0.3 * Math.sin(v), (v: number) => 0.7 * v];
+  for (const [k, f] of maps.entries()) {
+    const xk = x.map(f);
+    expectClose(staggeredW1(xk, lattices, 3, plans), staggeredW1(xk, lattices, 3), { rtol: 1e-12 }, `map ${k}`);
+    assert.ok(plans.every((p) => p !== undefined), `map ${k}: every slot holds a plan`);
+  }
 });

@@ -100,20 +100,7 @@ test('extrapolateLatticeW1: the orders of LATTICE_W1_ORDER in 2-D, the 3-D band 
 
 /** Staggered lattice W1 between N(m, I) and N(0, I) in 3-D on the box of both to 6 standard deviations, `cells` nodes per axis. */
 function stagger3dShift(cells: number, m: number[]): number {
-  const lo = m.map((v) => Math.min(v, 0) - 6);
-  const h = m.map((v, d) => (Math.max(v, 0) + 6 - lo[d]) / cells);
-  const log = (mean: number[]) => (x: Float64Array, n: number) => {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = -0.5 * ((x[3 * i] - mean[0]) ** 2 + (x[3 * i + 1] - mean[1]) ** 2 + (x[3 * i + 2] - mean[2]) ** 2);
-    return out;
-  };
-  const lattices = LATTICE_W1_OFFSETS.map((off) => latticeWeights(lo, h, cells, off, log(m), log([0, 0, 0])));
-  const x = new Float64Array(lattices.reduce((s, L) => s + L.n, 0) * 3);
-  let start = 0;
-  for (const L of lattices) {
-    x.set(L.x, start * 3);
-    start += L.n;
-  }
+  const { lattices, x } = shiftLattices3d(cells, m);
   return staggeredW1(x, lattices, 3);
 }
 

@@ -329,15 +329,16 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
  * Per-blob W1 and T S_dot of point-mass data (2-D): Gauss-Hermite nodes of the two `orders` on every
  * blob at tMin, pushed forward to tMax (the engine's ODE grid up to ~0.3 tau, each interval halved at
  * the high resolution, then 12 / 18 uniform steps for the low / high resolution); the blob masses of q follow from rho = tildeP / P_tMax at the
- * end points. W1 at each W1 time up to ~0.2 tau is the exact OT between the blob masses at the blob
- * centres; error per time: |high - low| (GH order and late time step together) + the aggregation bound.
+ * end points. W1 at each W1 time up to the join is the exact OT between the blob masses at the blob
+ * centres (error per time: |high - low| (GH order and late time step together) + the aggregation bound), or
+ * where that is the smaller, between the node masses ({@link blobNodeW1}; error |high - low|).
  * T S_dot at every push time is the blob rule sum_i a_i |nu|^2 ({@link pushBlobNodes}); its late part
  * (uniform steps) is integrated by Simpson's rule.
  */
 function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[], w1Idx: number[], orders: [number, number]) {
   const comps = flow.pointMassComponents!(flow.tMin);
-  // W1 times up to 0.2 tau (later the aggregation bound exceeds the lattice's error); the ODE grid up
-  // to 0.3 tau, where the lattice's T S_dot is still 1-2 % from converged (Swiss roll, 48 nodes)
+  // W1 times and the ODE grid up to 0.3 tau (the join), where the lattice's T S_dot is still 1-2 % from
+  // converged (Swiss roll, 48 nodes); W1 there from the blob centres or, past NODE_W1_FROM, the node OT
   const lastUpTo = (frac: number) => {
     let last = 0;
     for (let j = 0; j < grid.length; j++) if (grid[j] <= flow.tMin + frac * (flow.tMax - flow.tMin)) last = j;

@@ -6,7 +6,7 @@ import { d0MonteCarloNd } from './d0MonteCarloNd.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
 import { extrapolateLatticeW1 } from './latticeW1.ts';
-import { blobQMasses, blobW1, pushBlobNodes } from './pointMassBlobs.ts';
+import { blobNodeW1, blobQMasses, blobW1, pushBlobNodes } from './pointMassBlobs.ts';
 import { evenGridIndices, everyOther, ndSnapshotTimes, ndTimeGrid, type QuadratureLevel, quadratureLevel, trapezoid } from './quadratureNd.ts';
 import {
   CHAIN_SLACK_ND,
@@ -19,6 +19,9 @@ import {
 /** Default fine-level nodes per axis of the quadrature estimator by dimension (index = dim). */
 // 3-D 24 (coarse 18): the 3-D order band [2.4, 3.2] (latticeW1.ts) states the 3-D cosine case's eta / c1
 // at 0.7 / 0.9 % there (1.0 / 1.2 % at 22/16; the old band [2.25, 3] at 20/14 stated 1.4 / 1.6 %)
+/** Node-level blob W1 ({@link blobNodeW1}) at the W1 times where the blob-centre aggregation bound exceeds this fraction of W1. */
+export const NODE_W1_FROM = 2e-3;
+
 export const QUADRATURE_DEFAULT_CELLS = [0, 400, 48, 24] as const;
 
 /** The speed-accuracy numbers of one quadrature level (time integrals Richardson-corrected). */
@@ -142,13 +145,18 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     // order band (the spread of the extrapolation orders) can be smaller than its true error (draw 1
     // of the Swiss roll: lattice 0.2658 stated 0.3 %, blobs 0.2626). At later W1 times the lattice's
     // error is taken as at least its own extrapolation step |rich - fine|, which bounds how far it is
-    // from converged, and the blobs are used while their error is below that.
+    // from converged, and the blobs are used at every time where their error is below that.
+    blobInfo.blobTimes = 0;
     for (let i = 0; i < blob.w1.length; i++) {
-      const latticeErr = Math.max(w1Err[i], Math.abs(w1Rich[i] - w1Fine[i]));
-      if (i > 0 && !(blob.err[i] < latticeErr)) break;
+      // ... and at least its distance from the blob value less the blob's error (the lattice's order band
+      // and step understate where it is unconverged: 40-point Swiss roll, g = 0, t = 0.014: lattice
+      // 0.19675, blobs 0.19433 +- 1e-4, and the lattice won by its stated error)
+      const latticeErr = Math.max(w1Err[i], Math.abs(w1Rich[i] - w1Fine[i]), Math.abs(w1Rich[i] - blob.w1[i]) - blob.err[i]);
+      if (i > 0 && !(blob.err[i] < latticeErr)) continue;
       replace(i, blob.w1[i], blob.err[i]);
-      blobInfo.blobTimes = i + 1;
+      blobInfo.blobTimes++;
     }
+    Object.assign(blobInfo, { nodeW1Times: blob.nodeTimes, nodeW1Used: blob.nodeUsed });
     const last = lf.w1.length - 1;
     const s = staticStartW1(flow, perturbation, halfWidth);
     replace(last, s.value, s.err);
@@ -321,26 +329,26 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
  * Per-blob W1 and T S_dot of point-mass data (2-D): Gauss-Hermite nodes of the two `orders` on every
  * blob at tMin, pushed forward to tMax (the engine's ODE grid up to ~0.3 tau, each interval halved at
  * the high resolution, then 12 / 18 uniform steps for the low / high resolution); the blob masses of q follow from rho = tildeP / P_tMax at the
- * end points. W1 at each W1 time up to ~0.2 tau is the exact OT between the blob masses at the blob
- * centres; error per time: |high - low| (GH order and late time step together) + the aggregation bound.
+ * end points. W1 at each W1 time up to the join is the exact OT between the blob masses at the blob
+ * centres (error per time: |high - low| (GH order and late time step together) + the aggregation bound), or
+ * where that is the smaller, between the node masses ({@link blobNodeW1}; error |high - low|).
  * T S_dot at every push time is the blob rule sum_i a_i |nu|^2 ({@link pushBlobNodes}); its late part
  * (uniform steps) is integrated by Simpson's rule.
  */
 function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[], w1Idx: number[], orders: [number, number]) {
   const comps = flow.pointMassComponents!(flow.tMin);
-  // W1 times up to 0.2 tau (later the aggregation bound exceeds the lattice's error); the ODE grid up
-  // to 0.3 tau, where the lattice's T S_dot is still 1-2 % from converged (Swiss roll, 48 nodes)
+  // W1 times and the ODE grid up to 0.3 tau (the join), where the lattice's T S_dot is still 1-2 % from
+  // converged (Swiss roll, 48 nodes); W1 there from the blob centres or, past NODE_W1_FROM, the node OT
   const lastUpTo = (frac: number) => {
     let last = 0;
     for (let j = 0; j < grid.length; j++) if (grid[j] <= flow.tMin + frac * (flow.tMax - flow.tMin)) last = j;
     return last;
   };
-  const w1Join = lastUpTo(0.2);
   const join = lastUpTo(0.3);
   const run = (order: number, late: number, refine: number) => {
-    const nodes = pushBlobNodes(flow, comps, order, grid, w1Idx.filter((j) => j <= w1Join), join, late, refine);
+    const nodes = pushBlobNodes(flow, comps, order, grid, w1Idx.filter((j) => j <= join), join, late, refine);
     const q = blobQMasses(flow, perturbation, nodes);
-    return { ...blobW1(nodes, q.b, flow.dim), sum: q.sum, nodes, lateIntegral: simpson(nodes.times.slice(nodes.joinPos), nodes.tsDot.slice(nodes.joinPos)) };
+    return { ...blobW1(nodes, q.b, flow.dim), b: q.b, sum: q.sum, nodes, lateIntegral: simpson(nodes.times.slice(nodes.joinPos), nodes.tsDot.slice(nodes.joinPos)) };
   };
   // the rotation of Eq. 99 (g = 5: ~3.7 rad over the late window [0.3 tau, tau]) needs steps of <= ~0.3 rad: 8 steps over
   // [0.2 tau, tau] (~5 rad) gave W1End 15 % low; 12 / 18 steps over [0.3 tau, tau] keep the step of 16 / 24 over [0.2 tau, tau]
@@ -348,10 +356,30 @@ function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[]
   // time-stepping error (the two orders alone agree to 1e-14 at early times, where RK4 errs by ~1e-5)
   const lo = run(orders[0], 12, 1);
   const hi = run(orders[1], 18, 2);
+  const centreErr = hi.w1.map((w, i) => Math.abs(w - lo.w1[i]) + hi.bound[i]);
+  // node-level OT (no aggregation bound) at the kept times where the centres' aggregation bound exceeds
+  // NODE_W1_FROM of W1 (earlier, the centres are as good and the node OT costs 2-5 s per time and order)
+  const nodeTimes = hi.w1.map((_, i) => i).filter((i) => hi.bound[i] > NODE_W1_FROM * hi.w1[i]);
+  const nodeLo = blobNodeW1(lo.nodes, lo.b, flow.dim, nodeTimes);
+  const nodeHi = blobNodeW1(hi.nodes, hi.b, flow.dim, nodeTimes);
+  const w1 = hi.w1.slice();
+  const w1Low = lo.w1.slice();
+  const err = centreErr.slice();
+  let nodeUsed = 0;
+  for (const i of nodeTimes) {
+    const e = Math.abs(nodeHi.w1[i] - nodeLo.w1[i]);
+    if (!(e < centreErr[i])) continue;
+    w1[i] = nodeHi.w1[i];
+    w1Low[i] = nodeLo.w1[i];
+    err[i] = e;
+    nodeUsed++;
+  }
   return {
-    w1: hi.w1,
-    w1Low: lo.w1,
-    err: hi.w1.map((w, i) => Math.abs(w - lo.w1[i]) + hi.bound[i]),
+    w1,
+    w1Low,
+    err,
+    nodeTimes: nodeTimes.length,
+    nodeUsed,
     massSum: hi.sum,
     join,
     tsDot: hi.nodes.gridTsDot,

@@ -132,7 +132,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   // 2-D point-mass data: the start lattice maps into the basins of the narrow blobs at early times and
   // its W1 there does not converge; per-blob Gauss-Hermite nodes pushed forward give W1End (and the
   // early W1 times, while their error is below the lattice's), a finer static lattice W1Start
-  const blob = opts.blobOrders !== false && dim === 2 && flow.pointMassComponents ? blobW1Values(flow, perturbation, grid, w1Idx, opts.blobOrders ?? [4, 5]) : null;
+  const blob = opts.blobOrders !== false && dim === 2 && flow.pointMassComponents ? blobW1Values(flow, perturbation, grid, w1Idx, opts.blobOrders ?? [4, 5], opts.nodeW1 === true) : null;
   const blobInfo: Record<string, number> = {};
   // the coarse level's W1 with the same replacements (for c1's refinement error with per-blob W1)
   const w1Coarse = lc.w1.slice();
@@ -147,12 +147,17 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     // error is taken as at least its own extrapolation step |rich - fine|, which bounds how far it is
     // from converged, and the blobs are used at every time where their error is below that.
     blobInfo.blobTimes = 0;
+    const nodeW1 = opts.nodeW1 === true;
     for (let i = 0; i < blob.w1.length; i++) {
-      // ... and at least its distance from the blob value less the blob's error (the lattice's order band
-      // and step understate where it is unconverged: 40-point Swiss roll, g = 0, t = 0.014: lattice
-      // 0.19675, blobs 0.19433 +- 1e-4, and the lattice won by its stated error)
-      const latticeErr = Math.max(w1Err[i], Math.abs(w1Rich[i] - w1Fine[i]), Math.abs(w1Rich[i] - blob.w1[i]) - blob.err[i]);
-      if (i > 0 && !(blob.err[i] < latticeErr)) continue;
+      // with nodeW1: at every time, and the lattice's error at least its distance from the blob value
+      // less the blob's error (the lattice's order band and step understate where it is unconverged:
+      // 40-point Swiss roll, g = 0, t = 0.014: lattice 0.19675, blobs 0.19433 +- 1e-4, and the lattice
+      // won by its stated error); without it, the blob prefix while the blobs' error is the smaller
+      const latticeErr = Math.max(w1Err[i], Math.abs(w1Rich[i] - w1Fine[i]), nodeW1 ? Math.abs(w1Rich[i] - blob.w1[i]) - blob.err[i] : 0);
+      if (i > 0 && !(blob.err[i] < latticeErr)) {
+        if (nodeW1) continue;
+        break;
+      }
       replace(i, blob.w1[i], blob.err[i]);
       blobInfo.blobTimes++;
     }
@@ -335,7 +340,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
  * T S_dot at every push time is the blob rule sum_i a_i |nu|^2 ({@link pushBlobNodes}); its late part
  * (uniform steps) is integrated by Simpson's rule.
  */
-function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[], w1Idx: number[], orders: [number, number]) {
+function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[], w1Idx: number[], orders: [number, number], nodeW1: boolean) {
   const comps = flow.pointMassComponents!(flow.tMin);
   // W1 times and the ODE grid up to 0.3 tau (the join), where the lattice's T S_dot is still 1-2 % from
   // converged (Swiss roll, 48 nodes); W1 there from the blob centres or, past NODE_W1_FROM, the node OT
@@ -345,8 +350,11 @@ function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[]
     return last;
   };
   const join = lastUpTo(0.3);
+  // W1 times kept: to the join with node-level OT; otherwise to 0.2 tau (later the centres' aggregation
+  // bound exceeds the lattice's error)
+  const w1Join = nodeW1 ? join : lastUpTo(0.2);
   const run = (order: number, late: number, refine: number) => {
-    const nodes = pushBlobNodes(flow, comps, order, grid, w1Idx.filter((j) => j <= join), join, late, refine);
+    const nodes = pushBlobNodes(flow, comps, order, grid, w1Idx.filter((j) => j <= w1Join), join, late, refine);
     const q = blobQMasses(flow, perturbation, nodes);
     return { ...blobW1(nodes, q.b, flow.dim), b: q.b, sum: q.sum, nodes, lateIntegral: simpson(nodes.times.slice(nodes.joinPos), nodes.tsDot.slice(nodes.joinPos)) };
   };
@@ -359,7 +367,7 @@ function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[]
   const centreErr = hi.w1.map((w, i) => Math.abs(w - lo.w1[i]) + hi.bound[i]);
   // node-level OT (no aggregation bound) at the kept times where the centres' aggregation bound exceeds
   // NODE_W1_FROM of W1 (earlier, the centres are as good and the node OT costs 2-5 s per time and order)
-  const nodeTimes = hi.w1.map((_, i) => i).filter((i) => hi.bound[i] > NODE_W1_FROM * hi.w1[i]);
+  const nodeTimes = nodeW1 ? hi.w1.map((_, i) => i).filter((i) => hi.bound[i] > NODE_W1_FROM * hi.w1[i]) : [];
   const nodeLo = blobNodeW1(lo.nodes, lo.b, flow.dim, nodeTimes);
   const nodeHi = blobNodeW1(hi.nodes, hi.b, flow.dim, nodeTimes);
   const w1 = hi.w1.slice();

@@ -37,13 +37,15 @@ test('per-blob W1End is the same for g = 0 and g = 3 (exact invariance of Eq. 99
   assert.ok(Math.abs(g0.sum - 1) < 0.02 && Math.abs(g3.sum - 1) < 0.02, `mass sums ${g0.sum}, ${g3.sum}`);
 });
 
-test('the engine takes W1End of point-mass data from the blobs, so it is the same for g = 0 and g = 3 within its stated error', async () => {
+for (const nodeW1 of [false, true]) {
+test(`the engine takes W1End of point-mass data from the blobs, so it is the same for g = 0 and g = 3 within its stated error (nodeW1 ${nodeW1})`, async () => {
   const { speedAccuracyNd } = await import('../../src/thermo/speedAccuracyNd.ts');
   const run = (g: number) => {
     const field = linearForceMixtureField(swissRollForce({ h: 1.1, g, Tfin: 0.5, tau: 3 }), mixtureFromPoints(data));
-    return speedAccuracyNd(processFlow(field), pert, { estimator: 'quadrature', steps: 80, nW1: 20 });
+    return speedAccuracyNd(processFlow(field), pert, { estimator: 'quadrature', steps: 80, nW1: 20, nodeW1 });
   };
   const [r0, r3] = [run(0), run(3)];
+  if (nodeW1) assert.ok((r0.convergence.blob?.nodeW1Times ?? 0) > 0, 'nodeW1 runs the node-level OT at some W1 times');
   for (const r of [r0, r3]) {
     // at tMin the lattice has not converged on the narrow blobs, whatever its order band says (on the
     // first 1000-point Swiss-roll draw it gave 0.2658 "+-0.3 %" against the blobs' 0.2626 +-0.23 %)
@@ -61,6 +63,7 @@ test('the engine takes W1End of point-mass data from the blobs, so it is the sam
     assert.ok(Math.abs(r0[k] - r3[k]) <= both, `${k} g = 0 ${r0[k]}, g = 3 ${r3[k]}, stated ${both}`);
   }
 });
+}
 
 /** E_{P_t}|nu_t|^2 and E_{P_t}|x|^2 by order-10 Gauss-Hermite on the EXACT components of P_t (no flow push, no Liouville). */
 function exactMoments(flow: ReturnType<typeof processFlow>, t: number) {

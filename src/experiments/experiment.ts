@@ -12,6 +12,13 @@ export interface ExperimentContext {
   seed: number;
   /** When true, run a reduced version (fewer particles / steps) for tests; the report says so. */
   quick: boolean;
+  /**
+   * Run the experiment's task `task` (see {@link Experiment.tasks}) on every input, on parallel
+   * workers, results in input order; `onDone` is called as each finishes. Absent: the experiment runs
+   * its tasks in this thread (same results, bit for bit: tasks are deterministic functions of their
+   * inputs). Inputs and results must be structured-clonable.
+   */
+  parallel?<T, R>(task: string, inputs: T[], onDone?: (index: number) => void): Promise<R[]>;
 }
 
 export interface ExperimentOutput {
@@ -34,4 +41,9 @@ export interface Experiment {
    */
   unavailableReason?(): string | undefined;
   run(ctx: ExperimentContext): Promise<ExperimentOutput>;
+  /**
+   * Independent pieces of the experiment that `ctx.parallel` may run on workers, by name: each a
+   * deterministic function of one structured-clonable input (a worker finds it through the registry).
+   */
+  tasks?: Record<string, (input: never) => unknown>;
 }

@@ -89,7 +89,8 @@ export interface DrawStats {
   seconds: number[];
 }
 
-interface ProtocolRun {
+/** One protocol run: its label, the engine result, extra numbers and wall seconds. */
+export interface ProtocolRun {
   label: string;
   result: SpeedAccuracyNdResult;
   extra: Record<string, number>;
@@ -97,69 +98,107 @@ interface ProtocolRun {
 }
 
 /**
- * Run every protocol of the experiment (library entry; no I/O). `main` and `fig5` use the first
- * data draw; `draws` collects eta, c1, wD, housekeeping and D0 of the Table II protocols over
- * `settings.draws` independent Swiss-roll draws (the first included).
+ * One protocol run of the experiment, as plain data (structured-clonable), so that
+ * {@link runSwissRollTask} can run it in this thread or on a worker with the same result bits.
+ * `index` is the run's position in the serial order (its engine seed is seed + index + 1).
  */
-export function runSwissRoll(
-  settings: SwissRollSettings,
-  seed: number,
-  onProgress: (done: number, total: number, label: string) => void = () => {},
-): { main: ProtocolRun[]; fig5: ProtocolRun[]; draws: DrawStats[] } {
-  const rng = new Rng(seed);
-  const pert = perturbationNd({ kind: 'normal', mean: [0, 0], std: settings.perturbationStd }, 2);
+export interface SwissRollTask {
+  settings: SwissRollSettings;
+  seed: number;
+  /** Data draw, 1-based (1 = the figures' draw). */
+  draw: number;
+  protocol: { kind: 'force'; g: number } | { kind: 'ot' } | { kind: 'schedule'; name: 'cosine' | 'cond-ot' };
+  index: number;
+  label: string;
+}
+
+/**
+ * The runs of {@link runSwissRoll} in its serial order: per draw the force protocols (one per g)
+ * and OT; after the first draw's runs the two schedules of Fig. 5 on the first draw's data.
+ */
+export function swissRollTasks(settings: SwissRollSettings, seed: number): SwissRollTask[] {
   const nDraws = Math.max(1, Math.floor(settings.draws));
-  const total = (settings.gs.length + 1) * nDraws + 2;
-  let done = 0;
-  const run = (label: string, flow: NdFlow, extra: Record<string, number> = {}): ProtocolRun => {
+  const tasks: SwissRollTask[] = [];
+  const add = (draw: number, protocol: SwissRollTask['protocol'], label: string) =>
+    tasks.push({ settings, seed, draw, protocol, index: tasks.length, label });
+  for (let draw = 1; draw <= nDraws; draw++) {
+    const suffix = draw === 1 ? '' : ` (draw ${draw})`;
+    for (const g of settings.gs) add(draw, { kind: 'force', g }, `g=${g}${suffix}`);
+    add(draw, { kind: 'ot' }, `OT${suffix}`);
+    if (draw === 1) {
+      add(1, { kind: 'schedule', name: 'cosine' }, 'cosine');
+      add(1, { kind: 'schedule', name: 'cond-ot' }, 'cond-OT');
+    }
+  }
+  return tasks;
+}
+
+/**
+ * The random streams of data draw `draw` (1-based) for `seed`: the first draw uses the root stream,
+ * draw k >= 2 the k-1-th fork of the root after the first draw's two forks (data, OT target).
+ */
+function drawStreams(seed: number, draw: number): { data: Rng; target: Rng } {
+  const rng = new Rng(seed);
+  let drawRng = rng;
+  if (draw > 1) {
+    rng.fork();
+    rng.fork();
+    for (let k = 2; k < draw; k++) rng.fork();
+    drawRng = rng.fork();
+  }
+  const data = drawRng.fork();
+  return { data, target: drawRng.fork() };
+}
+
+/**
+ * Run one {@link SwissRollTask} (library entry; no I/O). Deterministic: the same task gives the same
+ * bits in any thread or process.
+ * @throws what {@link speedAccuracyNd} throws for the settings
+ */
+export function runSwissRollTask(task: SwissRollTask, onProgress: (done: number, total: number) => void = () => {}): ProtocolRun {
+  const { settings, seed, draw, protocol, index, label } = task;
+  const pert = perturbationNd({ kind: 'normal', mean: [0, 0], std: settings.perturbationStd }, 2);
+  const streams = drawStreams(seed, draw);
+  const data = swissRoll(settings.nData, streams.data, { noise: settings.noise });
+  const run = (flow: NdFlow, extra: Record<string, number> = {}): ProtocolRun => {
     const t0 = performance.now();
-    const result = speedAccuracyNd(flow, pert, {
-      ...settings.engine,
-      seed: seed + done + 1,
-      onProgress: (d, t) => onProgress(done + d / t, total, `swiss-roll ${label}`),
-    });
-    done++;
-    onProgress(done, total, `swiss-roll ${label}`);
+    const result = speedAccuracyNd(flow, pert, { ...settings.engine, seed: seed + index + 1, onProgress });
     return { label, result, extra, seconds: (performance.now() - t0) / 1000 };
   };
-  const tableRuns = (drawRng: Rng, suffix: string) => {
-    const data = swissRoll(settings.nData, drawRng.fork(), { noise: settings.noise });
-    const mixture = mixtureFromPoints(data);
-    const runs: ProtocolRun[] = [];
-    for (const g of settings.gs) {
-      const process = swissRollForce({ h: settings.h, g, Tfin: settings.Tfin, tau: settings.tau });
-      runs.push(run(`g=${g}${suffix}`, processFlow(linearForceMixtureField(process, mixture))));
-    }
-    const target = new Float64Array(2 * settings.nData);
-    const trng = drawRng.fork();
-    for (let i = 0; i < target.length; i++) target[i] = trng.normal();
-    const ot = otDisplacementField(data, { data: target, n: settings.nData, dim: 2 }, settings.tau);
-    // the kernel OT velocity should be (nearly) a gradient: Poisson projection w.r.t. its KDE density at tau/2
-    const half = settings.tau / 2;
-    const proj = gradientProjection2d(
-      { logDensity: (x, n) => ot.logDensity(half, x, n), velocity: (x, n) => ot.velocity(half, x, n) },
-      { box: [-5, 5, -5, 5], cells: 64 },
-    );
-    runs.push(
-      run(`OT${suffix}`, otFlow(ot, { mean: [0, 0], std: 1 }), {
-        bandwidth: ot.bandwidth,
-        w2SqPlan: ot.w2Sq,
-        c2Geodesic: ot.w2Sq / settings.tau,
-        housekeepingShareAtHalfTau: proj.housekeeping / proj.total,
-      }),
-    );
-    return { runs, mixture };
-  };
-  // first draw: the rng stream of the single-draw experiment (same data, same figures)
-  const first = tableRuns(rng, '');
-  const main = first.runs;
-  const fig5: ProtocolRun[] = [];
-  for (const name of ['cosine', 'cond-ot'] as const) {
-    const s = namedSchedule(name, settings.tau);
-    const field = linearForceMixtureField(scheduleProcess(s, 2), first.mixture);
-    fig5.push(run(name === 'cond-ot' ? 'cond-OT' : 'cosine', processFlow(field, { tMax: settings.scheduleEnd * settings.tau })));
+  if (protocol.kind === 'force') {
+    const process = swissRollForce({ h: settings.h, g: protocol.g, Tfin: settings.Tfin, tau: settings.tau });
+    return run(processFlow(linearForceMixtureField(process, mixtureFromPoints(data))));
   }
-  fig5.push(main[main.length - 1]);
+  if (protocol.kind === 'schedule') {
+    const s = namedSchedule(protocol.name, settings.tau);
+    const field = linearForceMixtureField(scheduleProcess(s, 2), mixtureFromPoints(data));
+    return run(processFlow(field, { tMax: settings.scheduleEnd * settings.tau }));
+  }
+  const target = new Float64Array(2 * settings.nData);
+  for (let i = 0; i < target.length; i++) target[i] = streams.target.normal();
+  const ot = otDisplacementField(data, { data: target, n: settings.nData, dim: 2 }, settings.tau);
+  // the kernel OT velocity should be (nearly) a gradient: Poisson projection w.r.t. its KDE density at tau/2
+  const half = settings.tau / 2;
+  const proj = gradientProjection2d(
+    { logDensity: (x, n) => ot.logDensity(half, x, n), velocity: (x, n) => ot.velocity(half, x, n) },
+    { box: [-5, 5, -5, 5], cells: 64 },
+  );
+  return run(otFlow(ot, { mean: [0, 0], std: 1 }), {
+    bandwidth: ot.bandwidth,
+    w2SqPlan: ot.w2Sq,
+    c2Geodesic: ot.w2Sq / settings.tau,
+    housekeepingShareAtHalfTau: proj.housekeeping / proj.total,
+  });
+}
+
+/**
+ * Group the runs of {@link swissRollTasks} (in that order): `main` and `fig5` use the first data
+ * draw; `draws` collects eta, c1, wD, housekeeping and D0 of the Table II protocols over the draws.
+ */
+export function assembleSwissRoll(settings: SwissRollSettings, runs: ProtocolRun[]): { main: ProtocolRun[]; fig5: ProtocolRun[]; draws: DrawStats[] } {
+  const perDraw = settings.gs.length + 1;
+  const main = runs.slice(0, perDraw);
+  const fig5 = [...runs.slice(perDraw, perDraw + 2), main[main.length - 1]];
   const draws: DrawStats[] = main.map((r) => ({
     label: r.label,
     eta: [],
@@ -173,8 +212,8 @@ export function runSwissRoll(
     errors: [],
     seconds: [],
   }));
-  const record = (runs: ProtocolRun[]) =>
-    runs.forEach((r, i) => {
+  const record = (list: ProtocolRun[]) =>
+    list.forEach((r, i) => {
       draws[i].eta.push(r.result.eta);
       draws[i].c1.push(r.result.c1);
       draws[i].c2.push(r.result.c2);
@@ -187,8 +226,26 @@ export function runSwissRoll(
       draws[i].seconds.push(r.seconds);
     });
   record(main);
-  for (let k = 1; k < nDraws; k++) record(tableRuns(rng.fork(), ` (draw ${k + 1})`).runs);
+  for (let k = perDraw + 2; k < runs.length; k += perDraw) record(runs.slice(k, k + perDraw));
   return { main, fig5, draws };
+}
+
+/**
+ * Run every protocol of the experiment in this thread (library entry; no I/O): {@link swissRollTasks}
+ * through {@link runSwissRollTask}, grouped by {@link assembleSwissRoll}.
+ */
+export function runSwissRoll(
+  settings: SwissRollSettings,
+  seed: number,
+  onProgress: (done: number, total: number, label: string) => void = () => {},
+): { main: ProtocolRun[]; fig5: ProtocolRun[]; draws: DrawStats[] } {
+  const tasks = swissRollTasks(settings, seed);
+  const runs = tasks.map((t, k) => {
+    const r = runSwissRollTask(t, (d, n) => onProgress(k + d / n, tasks.length, `swiss-roll ${t.label}`));
+    onProgress(k + 1, tasks.length, `swiss-roll ${t.label}`);
+    return r;
+  });
+  return assembleSwissRoll(settings, runs);
 }
 
 function snapshotPanels(r: ProtocolRun, rows: ('forward' | 'estimated')[]): string[] {
@@ -253,10 +310,21 @@ export const swissRollExperiment: Experiment = {
   // 7 min 25 s wall, 686 MB peak RSS (measured 2026-12-05, load ~5 on 2 cores);
   // not in the default run so that `npm start` stays under a minute (`thermodiff reproduce swiss-roll`)
   runsByDefault: false,
+  tasks: { run: (task: SwissRollTask) => runSwissRollTask(task) },
   async run(ctx: ExperimentContext): Promise<ExperimentOutput> {
     const settings = swissRollSettings(ctx.quick);
     const t0 = performance.now();
-    const { main, fig5, draws } = runSwissRoll(settings, ctx.seed, ctx.onProgress);
+    let out: ReturnType<typeof runSwissRoll>;
+    if (ctx.parallel) {
+      // the runs are independent: on workers (reproduce --jobs), same bits as in this thread
+      const tasks = swissRollTasks(settings, ctx.seed);
+      let finished = 0;
+      const runs = await ctx.parallel<SwissRollTask, ProtocolRun>('run', tasks, (i) => ctx.onProgress(++finished, tasks.length, `swiss-roll ${tasks[i].label}`));
+      out = assembleSwissRoll(settings, runs);
+    } else {
+      out = runSwissRoll(settings, ctx.seed, ctx.onProgress);
+    }
+    const { main, fig5, draws } = out;
     const computeSeconds = (performance.now() - t0) / 1000;
     const dir = 'swiss-roll';
     const png = (name: string, svg: string) => ctx.writeFile(`${dir}/${name}`, svgToPng(svg));
@@ -396,7 +464,7 @@ export const swissRollExperiment: Experiment = {
       `- Density snapshots: probability per cell on [-5, 5]^2 with 50 x 50 cells; forward = exact density x cell area where the grid resolves it (t > 0), else (t = 0, point masses) the weighted particle histogram; estimated = weighted particle histogram.
 - Sensitivity (g = 0, separate runs): eta is stable from ~600 particles on (600: 0.0107, 800: 0.0100, 1000: 0.0104) but biased up with 300 (0.031); 100 / 300 / 1000 data points give 0.0097 / 0.0107 / 0.0078; tau matters most: tau = 3 / 5 / 10 give eta = 0.011 / 1.1e-3 / 9e-5 (D0 = 0.22 / 0.053 / 7e-5: P_tau approaches N(0, 0.8 I), close to the perturbation).`,
       '',
-      `Compute time: ${fmt(computeSeconds, 3)} s wall for ${draws.length * draws[0].eta.length + fig5.length - 1} protocol runs (charts extra), single-threaded. Not part of the default \`thermodiff reproduce\` (which stays under a minute): run it with \`thermodiff reproduce swiss-roll\`.`,
+      `Compute time: ${fmt(computeSeconds, 3)} s wall for ${draws.length * draws[0].eta.length + fig5.length - 1} protocol runs (charts extra), ${ctx.parallel ? 'on parallel worker threads (`reproduce --jobs`; same numbers as one thread)' : 'single-threaded'}. Not part of the default \`thermodiff reproduce\` (which stays under a minute): run it with \`thermodiff reproduce swiss-roll\`.`,
     ].join('\n');
     return {
       results: {

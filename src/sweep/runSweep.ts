@@ -1,6 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
-import { Tinypool } from 'tinypool';
 import { writeFileAtomic } from '../io/files.ts';
 import { shardTasks } from './shard.ts';
 import {
@@ -17,6 +16,7 @@ import {
   tryClaim,
   workPath,
 } from './sweepFolder.ts';
+import { makeWorkerPool } from './workerPool.ts';
 import runWorkerTask, { oneLineError, type WorkerOutcome, type WorkerTask } from './sweepWorker.ts';
 
 /** Options of {@link runSweep}. */
@@ -78,42 +78,9 @@ export function defaultWorkers(env: Record<string, string | undefined> = process
   return Number.isInteger(slurm) && slurm > 0 ? slurm : availableParallelism();
 }
 
-/** execArgv for worker processes: the parent's, with any tsx loader replaced by `--import tsx/esm` when running TypeScript sources. */
-function childExecArgv(ts: boolean): string[] {
-  const out: string[] = [];
-  const argv = process.execArgv;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if ((a === '--import' || a === '--require' || a === '--loader' || a === '-r') && /tsx/.test(argv[i + 1] ?? '')) {
-      i++;
-      continue;
-    }
-    if (/tsx/.test(a)) continue;
-    out.push(a);
-  }
-  if (ts) out.push('--import', import.meta.resolve('tsx/esm'));
-  return out;
-}
-
-function makePool(kind: 'threads' | 'processes', workers: number, workerEntry?: string): Tinypool {
-  const entry = workerEntry ?? new URL('./sweepWorker.ts', import.meta.url).href.replace(/\.ts$/, import.meta.url.endsWith('.ts') ? '.ts' : '.js');
-  const ts = entry.endsWith('.ts');
-  let filename = entry;
-  if (kind === 'threads' && ts) {
-    // worker threads do not run the parent's --import hooks: register tsx first, then load the task module
-    const api = import.meta.resolve('tsx/esm/api');
-    const boot = `import { register } from ${JSON.stringify(api)}; register(); const m = await import(${JSON.stringify(entry)}); export default m.default;`;
-    filename = `data:text/javascript,${encodeURIComponent(boot)}`;
-  }
-  return new Tinypool({
-    filename,
-    runtime: kind === 'threads' ? 'worker_threads' : 'child_process',
-    minThreads: workers,
-    maxThreads: workers,
-    isolateWorkers: false,
-    idleTimeout: 2 ** 31 - 1,
-    ...(kind === 'processes' ? { execArgv: childExecArgv(ts) } : {}),
-  });
+/** The sweep worker module beside this one (.ts from the sources, .js when compiled unbundled). */
+function defaultWorkerEntry(): string {
+  return new URL('./sweepWorker.ts', import.meta.url).href.replace(/\.ts$/, import.meta.url.endsWith('.ts') ? '.ts' : '.js');
 }
 
 /**
@@ -159,7 +126,7 @@ export async function runSweep(dir: string, opts: RunSweepOptions): Promise<RunS
   const heartbeat = setInterval(() => touchClaims(dir, held), 1000 * (opts.heartbeatSeconds ?? 10));
   heartbeat.unref();
   const poolKind = opts.pool ?? 'processes';
-  const pool = workers > 0 ? makePool(poolKind, workers, opts.workerEntry) : null;
+  const pool = workers > 0 ? makeWorkerPool(opts.workerEntry ?? defaultWorkerEntry(), poolKind, workers) : null;
   if (!pool) await import(opts.setup);
   let aborted = opts.signal?.aborted ?? false;
   const onAbort = () => {

@@ -8,10 +8,12 @@ import { isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Experiment } from '../../experiments/experiment.ts';
 import { UsageError } from '../errors.ts';
-import { parseSeedFlag } from '../flags.ts';
+import { parseIntFlag, parseSeedFlag } from '../flags.ts';
 import { checkOutputs, type OutputSet, writeOutputs } from '../outputs.ts';
 import { lazyHelp } from '../lazyHelp.ts';
 import { createProgress, type Progress } from '../progress.ts';
+import type { ReproduceWorkerTask } from '../reproduceWorker.ts';
+import { makeWorkerPool } from '../../sweep/workerPool.ts';
 import { thermodiffVersion } from '../version.ts';
 
 /** Options of {@link runReproduce}. */
@@ -26,6 +28,12 @@ export interface ReproduceOptions {
   experiments?: readonly Experiment[];
   /** Progress sink. @default stderr progress (bar on a TTY, terse lines otherwise) */
   progress?: Progress;
+  /**
+   * Worker threads for experiments that split into independent tasks (`Experiment.tasks`, e.g. the
+   * Swiss roll's protocol runs); 1 runs everything in this thread. Results are the same bits either way.
+   * @default 1
+   */
+  jobs?: number;
 }
 
 /** What a reproduce run did. */
@@ -105,13 +113,27 @@ async function runChosen(opts: ReproduceOptions, chosen: Experiment[], dir: stri
   const summary: ReproduceSummary = { out: dir, ran: [], skipped: [], failed: [], files: [], seconds: 0 };
   const results: Record<string, unknown> = {};
   const sections: string[] = [];
-  for (const exp of chosen) {
+  const jobs = opts.jobs ?? 1;
+  const pool = jobs > 1 && chosen.some((e) => e.tasks) ? makeWorkerPool(reproduceWorkerEntry(), 'threads', jobs) : null;
+  try {
+    for (const exp of chosen) await runOne(exp);
+  } finally {
+    await pool?.destroy();
+  }
+  summary.seconds = (performance.now() - t0) / 1000;
+  files.write(join(dir, 'results.json'), JSON.stringify(results, null, 1) + '\n');
+  summary.files.push('results.json');
+  files.write(join(dir, 'report.md'), [reportHeader(opts, summary, started), ...sections].join('\n'));
+  summary.files.push('report.md');
+  return summary;
+
+  async function runOne(exp: Experiment): Promise<void> {
     const reason = exp.unavailableReason?.();
     if (reason) {
       summary.skipped.push({ name: exp.name, reason });
       progress.note(`skipped ${exp.name}: ${reason}`);
       sections.push(`## ${exp.title}\n\nSkipped: ${reason}\n`);
-      continue;
+      return;
     }
     const te = performance.now();
     progress.start(exp.name, 1);
@@ -119,6 +141,18 @@ async function runChosen(opts: ReproduceOptions, chosen: Experiment[], dir: stri
       const output = await exp.run({
         seed: opts.seed,
         quick: opts.quick,
+        ...(pool
+          ? {
+              parallel: <T, R>(task: string, inputs: T[], onDone?: (index: number) => void): Promise<R[]> =>
+                Promise.all(
+                  inputs.map(async (input, i) => {
+                    const r = (await pool.run({ experiment: exp.name, task, input } satisfies ReproduceWorkerTask)) as R;
+                    onDone?.(i);
+                    return r;
+                  }),
+                ),
+            }
+          : {}),
         onProgress: (done, total, label) => progress.update(done, total, label),
         writeFile: (rel, content) => {
           const safe = safeRelPath(rel, exp.name);
@@ -138,12 +172,15 @@ async function runChosen(opts: ReproduceOptions, chosen: Experiment[], dir: stri
       sections.push(`## ${exp.title}\n\nFailed: ${msg}\n`);
     }
   }
-  summary.seconds = (performance.now() - t0) / 1000;
-  files.write(join(dir, 'results.json'), JSON.stringify(results, null, 1) + '\n');
-  summary.files.push('results.json');
-  files.write(join(dir, 'report.md'), [reportHeader(opts, summary, started), ...sections].join('\n'));
-  summary.files.push('report.md');
-  return summary;
+}
+
+/** The worker module: beside this command's source under tsx, the bundled one in an installed CLI. */
+function reproduceWorkerEntry(): string {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL('../reproduceWorker.ts', here).href;
+  const i = here.lastIndexOf('/dist/cli/');
+  if (i < 0) throw new Error(`reproduce --jobs: cannot locate the worker bundle from ${here}`);
+  return `${here.slice(0, i)}/dist/cli/reproduceWorker.js`;
 }
 
 /** Register `thermodiff reproduce`. */
@@ -155,9 +192,11 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder', 'out')
     .option('--quick', 'reduced sizes (for tests; the report says so)', false)
     .option('--seed <n>', 'random seed', '1')
-    .action(async (names: string[], o: { out: string; quick: boolean; seed: string }) => {
+    .option('--jobs <k>', 'worker threads for experiments made of independent runs (swiss-roll); results are identical for any k', '1')
+    .action(async (names: string[], o: { out: string; quick: boolean; seed: string; jobs: string }) => {
       const seed = parseSeedFlag(o.seed);
-      const s = await runReproduce({ names, out: o.out, quick: Boolean(o.quick), seed });
+      const jobs = parseIntFlag(o.jobs, '--jobs', 1, 1024);
+      const s = await runReproduce({ names, out: o.out, quick: Boolean(o.quick), seed, jobs });
       const figures = s.files.filter((f) => f.endsWith('.png')).length;
       const parts = [`wrote ${join(o.out, 'report.md')}, ${join(o.out, 'results.json')} and ${figures} figure${figures === 1 ? '' : 's'}`];
       if (s.ran.length > 0) parts.push(`ran ${s.ran.map((r) => `${r.name} (${r.seconds.toFixed(1)} s)`).join(', ')}`);

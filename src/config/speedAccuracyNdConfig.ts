@@ -124,7 +124,7 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
   json = normalizeConfig('speed-accuracy', json).config; // old spellings, $schema, types and ranges (docs/config.md)
   const where = 'config';
   const o = obj(json, where);
-  known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples', 'otMethod', 'estimator', 'cells', 'coarseCells'], where);
+  known(o, ['data', 'process', 'schedule', 'scheduleOptions', 'tau', 'perturbation', 'particles', 'steps', 'w1Times', 'splitTimes', 'seed', 'otTargetSamples', 'otMethod', 'estimator', 'cells', 'coarseCells', 'nodeW1'], where);
   for (const k of ['data', 'perturbation']) if (!(k in o)) throw new InputError(`missing key "${k}"`, where);
   if ('process' in o === 'schedule' in o) throw new InputError('expected exactly one of "process" and "schedule"', where);
   const d = obj(o.data, `${where}.data`);
@@ -233,6 +233,11 @@ export function parseSpeedAccuracyNdConfig(json: unknown, readFile?: (path: stri
     engine.coarseCells = int(o.coarseCells, `${where}.coarseCells`, 4);
     const fine = engine.cells ?? QUADRATURE_DEFAULT_CELLS[dim] ?? 0;
     if (engine.coarseCells >= fine) throw new InputError(`expected coarseCells < cells (${fine}), got ${engine.coarseCells}`, `${where}.coarseCells`);
+  }
+  if ('nodeW1' in o) {
+    if (typeof o.nodeW1 !== 'boolean') throw new InputError(`expected true or false, got ${describe(o.nodeW1)}`, `${where}.nodeW1`);
+    if (engine.estimator === 'particles' || dim > 3) throw new InputError('nodeW1 is an option of the quadrature estimator, but this config uses "particles"', `${where}.nodeW1`);
+    engine.nodeW1 = o.nodeW1;
   }
   let scheduleOptions: NamedScheduleOptions | undefined;
   if ('scheduleOptions' in o) {

@@ -83,6 +83,8 @@ export interface EmdOptions {
   assignmentBudget?: number;
   /** Called at stage boundaries and after each pricing pass (for CLI progress). */
   onProgress?: (e: EmdProgress) => void;
+  /** fine start of the sparse network simplex on large point clouds (`SparseTransportOptions.start`; default its own) */
+  sparseStart?: 'coarse-plan' | 'coarse-duals';
 }
 
 /**
@@ -274,6 +276,7 @@ function sparsePath(
   const sub = dense ? cost : { kind: cost.kind, x: subCloud(cost.x, rowIdx), y: subCloud(cost.y, colIdx) };
   const r = sparseTransport(dense ? wa : wa.filter((w) => w > 0), dense ? wb : wb.filter((w) => w > 0), sub, {
     maxIter: opts.maxIter,
+    start: opts.sparseStart,
     onRound: opts.onProgress ? (round, viol, arcs) => opts.onProgress?.({ stage: 'sparse-simplex', detail: `pricing pass ${round}: ${viol} violated pairs, ${arcs} arcs` }) : undefined,
   });
   let u = r.u;

@@ -31,8 +31,8 @@ export const W1_SIGNED_DROP = 1e-7;
  * and it removes the far tails (about half of a 3-D lattice), which the dense exact OT pays for
  * quadratically.
  */
-export function w1Signed(x: Float64Array, a: Float64Array, b: Float64Array, n: number, dim: number): number {
-  return w1SignedPlan(x, a, b, n, dim).value;
+export function w1Signed(x: Float64Array, a: Float64Array, b: Float64Array, n: number, dim: number, sparseStart?: 'coarse-plan' | 'coarse-duals'): number {
+  return w1SignedPlan(x, a, b, n, dim, undefined, sparseStart).value;
 }
 
 /**
@@ -68,6 +68,7 @@ export function w1SignedPlan(
   n: number,
   dim: number,
   prev?: SignedPlan,
+  sparseStart?: 'coarse-plan' | 'coarse-duals',
 ): { value: number; plan: SignedPlan | undefined; reused: boolean } {
   const abs = new Float64Array(n);
   let total = 0;
@@ -116,7 +117,7 @@ export function w1SignedPlan(
     const plan = { rows: r.rows, cols: r.cols, mass: r.mass };
     if (r.converged && certifyPlan(p.w, q.w, cost, plan, { u: r.u, v: r.v }).optimal) return { value: scale * planCost(cost, plan), plan: { pos: prev.pos, neg: prev.neg, ...plan }, reused: false };
   }
-  const r = emd(p.w, q.w, cost);
+  const r = emd(p.w, q.w, cost, { sparseStart });
   const value = scale * certifiedCost(r);
   return { value, plan: { pos: Int32Array.from(pos), neg: Int32Array.from(neg), ...r.plan }, reused: false };
 }

@@ -1,7 +1,7 @@
 import { InputError, NumericalError } from '../core/errors.ts';
 import { gaussHermite } from '../core/gaussHermite.ts';
 import type { MarginalComponents } from '../fields/linearForceMixtureField.ts';
-import { type SignedPlan, w1Signed, w1SignedPlan } from './latticeW1.ts';
+import { w1Signed } from './latticeW1.ts';
 import type { NdFlow } from './ndFlow.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
 import { weightedMeanSquare } from './weightedMeanSquare.ts';
@@ -200,20 +200,18 @@ export function blobW1(nodes: BlobNodes, b: Float64Array, dim: number): { w1: nu
  * ({@link w1Signed}: the sparse network simplex, the smallest entries up to 1e-7 of the total variation
  * dropped). No aggregation to the blob centres, so no aggregation bound: the error left is the node
  * quadrature (Gauss-Hermite order) and the push's time stepping, which the engine measures as the
- * difference between its two orders. Each time is warm-started from the previous time's optimal plan
- * (`w1SignedPlan`: reused when it certifies, else the simplex restarts from it).
+ * difference between its two orders. Each time is solved cold (the multiscale sparse network simplex):
+ * the previous time's plan as a warm start (`w1SignedPlan`'s `prev`) never certified between the engine's
+ * W1 times on the 1000-point Swiss roll and restarting the simplex from it took as long or longer
+ * (order 4: 22.2 s warm vs 22.3 s cold over 7 times; order 5: 55.0 vs 49.4 s; draw 1, g = 0, same values).
+ * The simplex starts from the coarse optimal plan split among the nodes (`start: 'coarse-plan'`): on the
+ * order-4 nodes of draw 1, g = 0 (11,068 x 4,915 signed nodes, 7 times) 14.4 s against 21.8 s CPU with the
+ * default coarse-duals greedy start, the same certified values to 10 digits.
  * @throws NumericalError if an OT answer is not certified optimal.
  */
-export function blobNodeW1(nodes: BlobNodes, b: Float64Array, dim: number, which: number[]): { w1: number[]; reused: number } {
+export function blobNodeW1(nodes: BlobNodes, b: Float64Array, dim: number, which: number[]): { w1: number[] } {
   const n = nodes.a.length;
   const w1 = nodes.positions.map(() => Number.NaN);
-  let prev: SignedPlan | undefined;
-  let reused = 0;
-  for (const m of [...which].sort((p, q) => p - q)) {
-    const r = w1SignedPlan(nodes.positions[m], nodes.a, b, n, dim, prev);
-    w1[m] = r.value;
-    prev = r.plan;
-    if (r.reused) reused++;
-  }
-  return { w1, reused };
+  for (const m of which) w1[m] = w1Signed(nodes.positions[m], nodes.a, b, n, dim, 'coarse-plan');
+  return { w1 };
 }

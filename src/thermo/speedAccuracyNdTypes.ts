@@ -98,9 +98,12 @@ export interface SpeedAccuracyNdOptions {
   blobOrders?: [number, number] | false;
   /**
    * Quadrature, 2-D point-mass data: W1 between ~0.06 and 0.3 tau by exact OT over the individual
-   * Gauss-Hermite node masses (16,000 / 25,000 nodes for 1000 blobs) instead of the lattice, with a
-   * per-time choice of the smaller stated error. Resolves c1 per Swiss-roll draw (g = 0 / 3 agree to
-   * 0.2 %, stated 0.7-1.0 %) at ~2x the CPU (1000 points: 112 -> 204 s). @default false
+   * Gauss-Hermite node masses (16,000 / 25,000 nodes for 1000 blobs; docs/multid.md "point-mass data")
+   * instead of the lattice, with a per-time choice of the smaller stated error: the W1 entering c1
+   * (c1 = int_0^tau v_loss^2 dt of the chain eta <= c1 <= wD, Eq. 81) is then resolved per Swiss-roll draw (g = 0 / 3, exactly
+   * equal by Eq. 99, agree to 0.2 %, stated 0.7-1.0 %). `false` takes the 48 / 36 lattice there, which is
+   * not converged (c1 g = 0 / 3 up to 5-10 % apart), at about half the CPU (1000 points: ~110 s
+   * against ~200 s per run). @default true
    */
   nodeW1?: boolean;
   /** Quadrature: nodes per axis of the coarse level (the error estimate). @default 3/4 of `cells`, rounded to the same parity */

@@ -132,7 +132,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   // 2-D point-mass data: the start lattice maps into the basins of the narrow blobs at early times and
   // its W1 there does not converge; per-blob Gauss-Hermite nodes pushed forward give W1End (and the
   // early W1 times, while their error is below the lattice's), a finer static lattice W1Start
-  const blob = opts.blobOrders !== false && dim === 2 && flow.pointMassComponents ? blobW1Values(flow, perturbation, grid, w1Idx, opts.blobOrders ?? [4, 5], opts.nodeW1 === true) : null;
+  const blob = opts.blobOrders !== false && dim === 2 && flow.pointMassComponents ? blobW1Values(flow, perturbation, grid, w1Idx, opts.blobOrders ?? [4, 5], opts.nodeW1 !== false) : null;
   const blobInfo: Record<string, number> = {};
   // the coarse level's W1 with the same replacements (for c1's refinement error with per-blob W1)
   const w1Coarse = lc.w1.slice();
@@ -147,7 +147,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     // error is taken as at least its own extrapolation step |rich - fine|, which bounds how far it is
     // from converged, and the blobs are used at every time where their error is below that.
     blobInfo.blobTimes = 0;
-    const nodeW1 = opts.nodeW1 === true;
+    const nodeW1 = opts.nodeW1 !== false;
     for (let i = 0; i < blob.w1.length; i++) {
       // with nodeW1: at every time, and the lattice's error at least its distance from the blob value
       // less the blob's error (the lattice's order band and step understate where it is unconverged:

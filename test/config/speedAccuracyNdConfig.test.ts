@@ -68,6 +68,17 @@ test('parseSpeedAccuracyNdConfig reports the JSON path of bad input', () => {
   );
 });
 
+test('nodeW1 is a boolean key of the quadrature estimator, passed to the engine only when set', () => {
+  const q = { ...base, estimator: 'quadrature' };
+  assert.equal(parseSpeedAccuracyNdConfig(q).engine.nodeW1, undefined);
+  assert.equal(parseSpeedAccuracyNdConfig({ ...q, nodeW1: false }).engine.nodeW1, false);
+  assert.equal(parseSpeedAccuracyNdConfig({ ...q, nodeW1: true }).engine.nodeW1, true);
+  assert.throws(() => parseSpeedAccuracyNdConfig({ ...q, nodeW1: 'yes' }), /config.nodeW1: expected true or false, got "yes"/);
+  assert.throws(() => parseSpeedAccuracyNdConfig({ ...q, nodeW1: 0 }), /config.nodeW1: expected true or false/);
+  // base has particles and no estimator: the particle estimator, which has no node W1
+  assert.throws(() => parseSpeedAccuracyNdConfig({ ...base, nodeW1: false }), /config.nodeW1: nodeW1 is an option of the quadrature estimator/);
+});
+
 test('runSpeedAccuracyNd runs a small force, schedule and OT config end to end', () => {
   const r = runSpeedAccuracyNd(parseSpeedAccuracyNdConfig(base));
   assert.ok(r.chainHolds && r.housekeeping > 0 && r.protocol.includes('swiss-roll'));

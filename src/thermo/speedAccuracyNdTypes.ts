@@ -102,8 +102,8 @@ export interface SpeedAccuracyNdOptions {
    * instead of the lattice, with a per-time choice of the smaller stated error: the W1 entering c1
    * (c1 = int_0^tau v_loss^2 dt of the chain eta <= c1 <= wD, Eq. 81) is then resolved per Swiss-roll draw (g = 0 / 3, exactly
    * equal by Eq. 99, agree to 0.2 %, stated 0.7-1.0 %). `false` takes the 48 / 36 lattice there, which is
-   * not converged (c1 g = 0 / 3 up to 5-10 % apart), at about half the CPU (1000 points: ~110 s
-   * against ~200 s per run). @default true
+   * not converged (c1 g = 0 / 3 up to 5-10 % apart), for ~25-35 % less CPU (Swiss roll, 1000 points: ~100 s
+   * against ~130 s per run; 500 points: 34 against 52 s). @default true
    */
   nodeW1?: boolean;
   /** Quadrature: nodes per axis of the coarse level (the error estimate). @default 3/4 of `cells`, rounded to the same parity */

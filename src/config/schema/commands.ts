@@ -43,7 +43,7 @@ function speedAccuracy() {
       estimator: v.optional(doc(oneOf(['quadrature', 'particles'], 'estimator'), 'n-D estimator: quadrature (default in 1-3 D) or particles (the only choice in d > 3, and the default when particles is given)')),
       cells: v.optional(doc(integer(8), 'n-D quadrature: nodes per axis of the fine grid (default 400 in 1-D, 48 in 2-D, 24 in 3-D)')),
       coarseCells: v.optional(doc(integer(4), 'n-D quadrature: nodes per axis of the coarse grid, below cells (default about 3/4 of cells)')),
-      nodeW1: v.optional(doc(v.boolean((i) => `expected true or false, got ${JSON.stringify(i.input)}`), 'n-D quadrature, 2-D point-mass data: W1 between ~0.06 and 0.3 tau by exact OT over the per-blob Gauss-Hermite nodes (default true; false takes the lattice there, which is not converged, at about half the CPU)')),
+      nodeW1: v.optional(doc(v.boolean((i) => `expected true or false, got ${JSON.stringify(i.input)}`), 'n-D quadrature, 2-D point-mass data: W1 between ~0.06 and 0.3 tau by exact OT over the per-blob Gauss-Hermite nodes (default true; false takes the lattice there, which is not converged, for ~25-35 % less CPU)')),
       particles: v.optional(doc(integer(2), 'n-D particle estimator: number of particles (default 1000); giving it selects the particle estimator')),
       steps: v.optional(doc(integer(4), 'n-D: time steps (default 120)')),
       w1Times: v.optional(doc(integer(2), 'n-D: times at which W1 is measured (default 30; 24 for 3-D quadrature)')),

@@ -51,6 +51,11 @@ export interface NdFlow {
   split(t: number, totalMc: number): ExcessHousekeeping;
   /** Point-mass data only: the components of P_t (narrow blobs at tMin), for the per-blob W1 nodes. */
   pointMassComponents?(t: number): MarginalComponents;
+  /**
+   * The Gaussian mixture components of the reverse start P_tMax (means, covariances, weights), for
+   * D0 on its own lattice in 3-D ({@link d0LatticeNd}); flows without it keep the W1 lattice's D0.
+   */
+  startComponents?(): MarginalComponents;
 }
 
 /** Options of {@link processFlow}. */
@@ -106,6 +111,7 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
     logDensity: (t, x, n) => field.logDensity(t, x, n),
     startLogDensity: (x, n) => field.logDensity(tMax, x, n),
     ...(field.pointMasses ? { pointMassComponents: (t: number) => field.components(t) } : {}),
+    startComponents: () => field.components(tMax),
     startBox(halfWidth) {
       const c = field.components(tMax);
       const lo = new Array<number>(dim).fill(Infinity);
@@ -196,6 +202,10 @@ export function otFlow(field: OtProtocolField, end: { mean: number[]; std: numbe
       return out;
     },
     startBox: (halfWidth) => ({ lo: end.mean.map((m) => m - halfWidth * end.std), hi: end.mean.map((m) => m + halfWidth * end.std) }),
+    startComponents: () => {
+      const v = Float64Array.of(end.std * end.std);
+      return { t: field.tau, dim, k: 1, means: Float64Array.from(end.mean), variances: v, minVariances: v, maxVariances: v, covariances: null, weights: Float64Array.of(1) };
+    },
     split: (t, totalMc) => ({ t, total: totalMc, v2sq: totalMc, housekeeping: 0, method: 'gradient-field' }),
   };
 }

@@ -79,8 +79,12 @@ export interface SpeedAccuracyNdResult {
    * blobs), `blobMassSum`, `w1StartLattice64` / `w1StartLattice80`, and the per-blob T S_dot: `tsDotBlobTimes`
    * (leading ODE-grid times whose T S_dot is the blobs'), `wDLateFromBlobs` (1 when the rest of wD is the
    * blobs' Simpson integral over their late steps), `wDBlobLateLow` / `wDBlobLateHigh` (that integral at the two levels).
+   * `d0` (3-D quadrature): D0 on its own lattice (src/thermo/d0LatticeNd.ts): `value`, `err` (absolute,
+   * = `spread` + `tail` + `rounding`), `level0` / `level1` (primary / half-cell-shifted lattice, or
+   * Gauss-Legendre orders 10 / 16 for a uniform-box start, `uniformBox` 1), `cellsX/Y/Z`; there
+   * `values.d0` is [coarse W1 lattice, fine W1 lattice, own lattice (reported)].
    */
-  convergence: { levels: string[]; values: Record<string, number[]>; blob?: Record<string, number> };
+  convergence: { levels: string[]; values: Record<string, number[]>; blob?: Record<string, number>; d0?: Record<string, number> };
   settings: Record<string, number | string>;
   seconds: Record<string, number>;
 }

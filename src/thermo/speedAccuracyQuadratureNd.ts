@@ -2,6 +2,7 @@ import { assertInteger } from '../core/check.ts';
 import { InputError, NumericalError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import type { ExcessHousekeeping, NdFlow } from './ndFlow.ts';
+import { d0LatticeNd } from './d0LatticeNd.ts';
 import { d0MonteCarloNd } from './d0MonteCarloNd.ts';
 import { densityGrid, histogram2d } from './ndSnapshots.ts';
 import type { PerturbationNd } from './perturbationNd.ts';
@@ -119,6 +120,15 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   progress(1, 3, 'quadrature (fine)');
   const lf = quadratureLevel(flow, perturbation, { cells, grid, w1Idx, halfWidth, keep: dim === 2 ? snapIdx : [] });
   lap('fine');
+  // 3-D: D0 on its own lattice sized for tildeP^2 / P_tMax (d0LatticeNd.ts). The W1 lattice's D0 (box of
+  // P_tMax and tildeP at halfWidth sds, spacing set for W1) was off both ways: reverse start std 0.5
+  // true -1.1e-4 stated 1.85 % (flagged), std 1.3 true -3.9e-3 stated 1.5e-4 (the box cut the
+  // integrand's tail). Both levels carry the same D0, so eta and c1 change with W1 only; D0's relative
+  // error is added to theirs. 1-D and 2-D keep the W1 lattice's D0 (their outputs are fixed bit for bit).
+  const d0Own = dim === 3 && flow.startComponents ? d0LatticeNd(flow.startComponents(), perturbation, { startLogDensity: (x, n) => flow.startLogDensity(x, n) }) : null;
+  const lfD = d0Own ? { ...lf, d0: d0Own.value } : lf;
+  const lcD = d0Own ? { ...lc, d0: d0Own.value } : lc;
+  if (d0Own) lap('d0');
   const r2 = (cells / coarse) ** 2 - 1;
   // the staggered lattice W1 has an excess ~ h^p, p ~ 2.4-3 (latticeW1.ts): report the extrapolation
   // with p = 2.625 at every W1 time (eta and c1 follow from it); half the spread between p = 2.25
@@ -178,11 +188,11 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     for (let j = 0; j < blobWD.nBlob; j++) tsDot[j] = blob.tsDot[j];
     Object.assign(blobInfo, { tsDotBlobTimes: blobWD.nBlob, wDLateFromBlobs: blobWD.late ? 1 : 0, wDBlobLateLow: blob.lateIntegralLow, wDBlobLateHigh: blob.lateIntegral });
   }
-  const fRaw = levelNumbers({ ...lf, w1: w1Fine }, flow, tau);
-  const f = levelNumbers({ ...lf, w1: w1Rich }, flow, tau);
-  const fLo = levelNumbers({ ...lf, w1: w1Lo }, flow, tau);
-  const fHi = levelNumbers({ ...lf, w1: w1Hi }, flow, tau);
-  const c = levelNumbers(lc, flow, tau);
+  const fRaw = levelNumbers({ ...lfD, w1: w1Fine }, flow, tau);
+  const f = levelNumbers({ ...lfD, w1: w1Rich }, flow, tau);
+  const fLo = levelNumbers({ ...lfD, w1: w1Lo }, flow, tau);
+  const fHi = levelNumbers({ ...lfD, w1: w1Hi }, flow, tau);
+  const c = levelNumbers(lcD, flow, tau);
 
   progress(2, 3, 'excess/housekeeping');
   const splits: ExcessHousekeeping[] = [...evenGridIndices(G, nSplit)].sort((p, q) => p - q).map((j) => flow.split(grid[j], tsDot[j]));
@@ -210,22 +220,28 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   const spatial = (x: number, y: number) => Math.abs(x - y) / r2;
   const rel = (abs: number, v: number, scale = Math.abs(v)) => (scale > 0 ? abs / scale : abs === 0 ? 0 : Infinity);
   const errAbs = {
-    d0: spatial(f.d0, c.d0),
+    d0: d0Own ? d0Own.err : spatial(f.d0, c.d0),
     w1Start: w1Err[w1Err.length - 1],
     w1End: w1Err[0],
     // lattice only: half the spread of the order band (the two ends move together); with the per-blob
     // ends (independent estimates) the two errors add, and eta = deltaW1^2 / (tau D0) doubles it
     deltaW1: blob ? w1Err[0] + w1Err[w1Err.length - 1] : Math.abs(fHi.deltaW1 - fLo.deltaW1) / 2,
-    eta: blob ? f.eta * (2 * ((w1Err[0] + w1Err[w1Err.length - 1]) / Math.abs(f.deltaW1)) + Math.abs(f.d0 - c.d0) / r2 / f.d0) : Math.abs(fHi.eta - fLo.eta) / 2,
+    // (3-D: plus eta x D0's relative error; eta = deltaW1^2 / (tau D0))
+    eta: blob
+      ? f.eta * (2 * ((w1Err[0] + w1Err[w1Err.length - 1]) / Math.abs(f.deltaW1)) + Math.abs(f.d0 - c.d0) / r2 / f.d0)
+      : d0Own
+        ? Math.abs(fHi.eta - fLo.eta) / 2 + f.eta * d0Own.relErr
+        : Math.abs(fHi.eta - fLo.eta) / 2,
     // With per-blob W1 (point-mass data) the lattice W1 between ~0.03 and 0.4 tau is not in its
     // asymptotic regime (the blobs span 1-2 nodes): the order band is small while the g = 0 and g = 3
     // runs of one Swiss-roll draw (exactly equal c1) differed by 5.3 %. There the whole coarse-to-fine
     // change of c1 (same blob / static replacements on both levels) is added: the usual error scale
     // of a refinement that cannot be extrapolated.
+    // (3-D: plus c1 x D0's relative error; c1 is proportional to 1 / D0)
     c1:
       Math.abs(fHi.c1 - fLo.c1) / 2 +
       Math.abs(f.c1 - f.c1Half) / 3 +
-      (blob ? Math.abs(fRaw.c1 - levelNumbers({ ...lc, w1: w1Coarse }, flow, tau).c1) : 0),
+      (blob ? Math.abs(fRaw.c1 - levelNumbers({ ...lc, w1: w1Coarse }, flow, tau).c1) : d0Own ? c1 * d0Own.relErr : 0),
     wD: blobWD ? blobWD.err : spatial(f.wD, c.wD) + Math.abs(f.wD - f.wDHalf) / 3,
     housekeeping: hkInt.err,
     c2: flow.conservative ? 0 : v2Int.err,
@@ -244,8 +260,9 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   };
   const flagged = Object.keys(errors).filter((k) => !(errors[k] <= FLAG_RELATIVE_ERROR));
   // coarse level, fine level, Richardson (W1-derived numbers only)
+  // (3-D: d0 = the W1 lattices' coarse and fine D0, then D0 on its own lattice, the reported one)
   const values = {
-    d0: [c.d0, f.d0],
+    d0: d0Own ? [lc.d0, lf.d0, d0Own.value] : [c.d0, f.d0],
     w1Start: [c.w1Start, fRaw.w1Start, f.w1Start],
     w1End: [c.w1End, fRaw.w1End, f.w1End],
     eta: [c.eta, fRaw.eta, f.eta],
@@ -324,10 +341,21 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     estimator: 'quadrature',
     errors,
     flagged,
-    convergence: { levels: [`${coarse} nodes/axis (${lc.nodes} nodes)`, `${cells} nodes/axis (${lf.nodes} nodes)`, 'Richardson (W1, eta, c1)'], values, ...(blob ? { blob: blobInfo } : {}) },
+    convergence: {
+      levels: [`${coarse} nodes/axis (${lc.nodes} nodes)`, `${cells} nodes/axis (${lf.nodes} nodes)`, d0Own ? 'Richardson (W1, eta, c1); D0 on its own lattice' : 'Richardson (W1, eta, c1)'],
+      values,
+      ...(blob ? { blob: blobInfo } : {}),
+      ...(d0Own ? { d0: d0Info(d0Own) } : {}),
+    },
     settings: { estimator: 'quadrature', cells, coarseCells: coarse, halfWidth, steps: G - 1, nW1: lf.tW1.length, nSplit: splits.length, tMin, tMax },
     seconds,
   };
+}
+
+/** The `convergence.d0` record of a 3-D run: D0 on its own lattice ({@link d0LatticeNd}) and its error parts. */
+function d0Info(r: ReturnType<typeof d0LatticeNd>): Record<string, number> {
+  const [nx, ny, nz] = r.cells;
+  return { value: r.value, err: r.err, level0: r.levels[0], level1: r.levels[1], spread: r.spread, tail: r.tail, rounding: r.rounding, cellsX: nx, cellsY: ny, cellsZ: nz, uniformBox: r.method === 'uniform-box' ? 1 : 0 };
 }
 
 /**

@@ -61,6 +61,11 @@ export interface D0Lattice {
 
 /** Spacing of the lattice in envelope standard deviations (trapezoid aliasing of a Gaussian ~ 2 exp(-2 pi^2 / 0.7^2) = 6e-18). */
 const H_OVER_STD = 0.7;
+/**
+ * The same with a mixture on either side, where tildeP^2 / P is not Gaussian and the lattice converges
+ * more slowly (P = 0.3 N + 0.7 N, one normal tildeP: the shifted-lattice spread was 8e-11 at 0.7, 1.3e-15 at 0.5).
+ */
+const H_MIXED_OVER_STD = 0.5;
 /** Gauss-Legendre orders per panel of the uniform-box branch. */
 const GL_ORDERS = [10, 16] as const;
 
@@ -202,9 +207,9 @@ function envelope(start: GaussianMixtureLaw, factors: ReturnType<typeof startFac
  * Q = 2 / s_a^2 I - V_j^{-1}, for a single Gaussian P this IS the integrand). The box is c_a +- kappa
  * sd_a (union over a), kappa raised in steps of 1/4 from 6 until the tail bound
  *   tail = sum_a (u_a / w_j) I_aj sum_d [Phi_c((hi_d - c_ad) / sd_ad) + Phi_c((c_ad - lo_d) / sd_ad)]
- * is at most `tailTarget`; the spacing per axis is 0.7 x the smallest envelope sd on that axis (and of
- * the components of a mixture P or tildeP), where the trapezoid rule's aliasing error on a Gaussian
- * is ~2 exp(-2 pi^2 / 0.7^2) ~ 6e-18. Two lattices, the primary (nodes at cell centres) and the one
+ * is at most `tailTarget`; the spacing per axis is 0.7 x the smallest envelope sd on that axis, where
+ * the trapezoid rule's aliasing error on a Gaussian is ~2 exp(-2 pi^2 / 0.7^2) ~ 6e-18 (with a mixture
+ * on either side, whose integrand is not Gaussian: 0.5 x, and at most 0.7 x the smallest component sd). Two lattices, the primary (nodes at cell centres) and the one
  * shifted by half a cell on every axis, give I_1, I_2; the leading aliasing terms (one axis) have
  * opposite signs on the two, so the value is (I_1 + I_2) / 2 - 1 and |I_1 - I_2| / 2 is a
  * conservative estimate of its error.
@@ -291,12 +296,12 @@ export function d0LatticeNd(start: GaussianMixtureLaw, perturbation: Perturbatio
   let box = boxAt(kappa);
   while (tailOf(box.lo, box.hi) > tailTarget && kappa < 40) box = boxAt((kappa += 0.25));
   const tail = tailOf(box.lo, box.hi);
-  // spacing: 0.7 envelope sd per axis; with a mixture on either side also 0.7 x the smallest component sd
+  // spacing: 0.7 envelope sd per axis; with a mixture on either side 0.5 envelope sd and at most 0.7 x the smallest component sd
   const mixed = start.k > 1 || comps.length > 1;
   const minCompSd = Math.min(minStartSd, ...comps.map((c) => Math.sqrt(c.s2)));
   const cells = box.lo.map((lo, d) => {
-    let h = H_OVER_STD * Math.min(...env.map((e) => e.sd[d]));
-    if (mixed) h = Math.min(h, H_OVER_STD * minCompSd);
+    const envSd = Math.min(...env.map((e) => e.sd[d]));
+    const h = mixed ? Math.min(H_MIXED_OVER_STD * envSd, H_OVER_STD * minCompSd) : H_OVER_STD * envSd;
     return Math.min(maxCells, Math.max(8, Math.ceil((box.hi[d] - lo) / h)));
   });
   const logT = (x: Float64Array, n: number) => perturbation.logDensity(x, n);

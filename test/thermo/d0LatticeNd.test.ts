@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSpeedAccuracyNdConfig, runSpeedAccuracyNd } from '../../src/config/speedAccuracyNdConfig.ts';
 import { InputError } from '../../src/core/errors.ts';
+import { makeGaussianMixture } from '../../src/data/gaussianMixture.ts';
 import type { PerturbationSpec } from '../../src/thermo/perturbation.ts';
 import { type D0Lattice, d0LatticeNd, type GaussianMixtureLaw } from '../../src/thermo/d0LatticeNd.ts';
 import { perturbationNd } from '../../src/thermo/perturbationNd.ts';
@@ -19,6 +20,13 @@ import { perturbationNd } from '../../src/thermo/perturbationNd.ts';
  *      F(c) = int_0^c e^{y^2 / (2v)} dy = sum_n c^{2n+1} / ((2v)^n n! (2n + 1)),
  *    a series of positive terms (F is odd and the boxes below straddle m, so the difference is a sum of
  *    two positive series: no cancellation; summed until a term is below 1e-18 of the sum).
+ *  - Isotropic-mixture tildeP = sum_a u_a N(mu_a, s_a^2 I) against P = N(m, v I): 1 + D0 =
+ *    sum_ab u_a u_b prod_d sqrt(v / (s_a^2 s_b^2 q)) exp(beta_d^2 / (2q) - gamma_d / 2), with
+ *    q = 1/s_a^2 + 1/s_b^2 - 1/v, beta_d = mu_ad/s_a^2 + mu_bd/s_b^2 - m_d/v and
+ *    gamma_d = mu_ad^2/s_a^2 + mu_bd^2/s_b^2 - m_d^2/v (completing the square per axis; a = b gives the
+ *    Gaussian form above).
+ *  - A mixture P has no closed form: there D0 is checked against an exact identity (a component split
+ *    into two identical halves) and against a plain midpoint rule on a large box written here.
  * The engine's cases: P_tMax of 3-D data N(0, 0.25 I) under the cosine schedule at tMax = 0.999 tau,
  * N(0, v I) with v = 0.25 sin^2(pi/2 0.001) + sin^2(pi/2 0.999).
  *
@@ -152,6 +160,78 @@ test('uniform-box start against P_tMax: integrated over the box exactly, D0 with
   const m = [0.4, -0.3, 0.2];
   const r2 = run(startLaw(m, 1.2), { kind: 'uniform', low: [-2, -3, -1], high: [2.5, 1, 3] });
   checkAgainst(r2, chiBox([-2, -3, -1], [2.5, 1, 3], m, 1.2), 'uniform box, off-centre P');
+});
+
+test('isotropic-mixture start tildeP = 0.3 N(mu_1, 0.25 I) + 0.7 N(mu_2, 0.64 I) against N(m, 1.2 I): D0 within its stated error of the closed form', () => {
+  const mus = [
+    [-0.4, 0.3, 0],
+    [0.5, -0.2, 0.3],
+  ];
+  const s2 = [0.25, 0.64];
+  const u = [0.3, 0.7];
+  const m = [0.1, 0, -0.2];
+  const vv = 1.2;
+  let chi = 0;
+  for (let a = 0; a < 2; a++) {
+    for (let b = 0; b < 2; b++) {
+      const q = 1 / s2[a] + 1 / s2[b] - 1 / vv;
+      let t = u[a] * u[b];
+      for (let d = 0; d < 3; d++) {
+        const beta = mus[a][d] / s2[a] + mus[b][d] / s2[b] - m[d] / vv;
+        const gamma = mus[a][d] ** 2 / s2[a] + mus[b][d] ** 2 / s2[b] - m[d] ** 2 / vv;
+        t *= Math.sqrt(vv / (s2[a] * s2[b] * q)) * Math.exp(beta ** 2 / (2 * q) - gamma / 2);
+      }
+      chi += t;
+    }
+  }
+  const r = run(startLaw(m, vv), { kind: 'gaussian-mixture', mixture: makeGaussianMixture(mus, s2.map(Math.sqrt), u) });
+  checkAgainst(r, chi, 'mixture start');
+  // sanity of the reference: one component reduces it to the Gaussian form
+  const one = (s2[0] ** -1.5 * vv ** 3) / (2 * vv - s2[0]) ** 1.5;
+  assert.ok(Math.abs(chiGauss([0, 0, 0], iso(s2[0]), [0, 0, 0], iso(vv)) / one - 1) <= 1e-14, 'mixture reference, one component');
+});
+
+test('mixture P_tMax: splitting a component into two identical halves leaves D0 unchanged; a two-component P against a midpoint rule on a large box', () => {
+  const spec: PerturbationSpec = { kind: 'normal', mean: [0.2, 0, 0.1], std: 0.6 };
+  const single = run(startLaw([0.3, -0.1, 0], 0.9), spec);
+  const halves: GaussianMixtureLaw = { dim: 3, k: 2, means: Float64Array.of(0.3, -0.1, 0, 0.3, -0.1, 0), variances: Float64Array.of(0.9, 0.9), covariances: null, weights: Float64Array.of(0.5, 0.5) };
+  const split = run(halves, spec);
+  // an identity: the two runs integrate the same function (on different lattices), so they agree within the sum of their stated errors
+  assert.ok(Math.abs(split.value - single.value) <= split.err + single.err, `split ${split.value} vs single ${single.value}`);
+  assert.ok(split.relErr <= 1e-11, `split stated ${split.relErr}`);
+  // P = 0.3 N((-1, 0.5, 0), 0.8 I) + 0.7 N((1, -0.2, 0.4), 1.1 I)
+  const M = [
+    [-1, 0.5, 0],
+    [1, -0.2, 0.4],
+  ];
+  const W = [0.3, 0.7];
+  const V = [0.8, 1.1];
+  const two: GaussianMixtureLaw = { dim: 3, k: 2, means: Float64Array.from(M.flat()), variances: Float64Array.from(V), covariances: null, weights: Float64Array.from(W) };
+  const r = run(two, spec);
+  // midpoint rule on [-8, 8]^3 (the integrand is below 1e-17 of its peak there) at h = 0.25 and 0.2: smooth and negligible at
+  // the box faces, so the rule converges spectrally (h = 0.32 was still 1.6e-11 off); their difference (measured 8.7e-14, the
+  // rounding of uncompensated sums of 2.6e5 / 5.1e5 terms) is taken as the reference's error
+  const midpoint = (n: number) => {
+    const h = 16 / n;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        for (let k = 0; k < n; k++) {
+          const x = [-8 + (i + 0.5) * h, -8 + (j + 0.5) * h, -8 + (k + 0.5) * h];
+          let p = 0;
+          for (let c = 0; c < 2; c++) p += (W[c] * Math.exp(-x.reduce((a, xd, d) => a + (xd - M[c][d]) ** 2, 0) / (2 * V[c]))) / (2 * Math.PI * V[c]) ** 1.5;
+          const t = Math.exp(-x.reduce((a, xd, d) => a + (xd - [0.2, 0, 0.1][d]) ** 2, 0) / 0.72) / (2 * Math.PI * 0.36) ** 1.5;
+          sum += (t * t) / p;
+        }
+      }
+    }
+    return sum * h ** 3 - 1;
+  };
+  const b1 = midpoint(64);
+  const b2 = midpoint(80);
+  const dev = Math.abs(r.value - b1);
+  assert.ok(dev <= r.err + Math.abs(b1 - b2), `two-component P: ${r.value} vs midpoint ${b1} (${b2}), stated ${r.err}`);
+  assert.ok(r.relErr <= 1e-11, `two-component P stated ${r.relErr}`);
 });
 
 test('the mixture evaluation of ln P and a caller-supplied one give the same D0 (the engine passes the flow\'s)', () => {

@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.ts';
+import { gaussLegendre } from '../core/quadrature.ts';
 import type { Points } from '../core/points.ts';
 import type { Rng } from '../core/rng.ts';
 import { gradientProjection2d } from '../fields/gradientProjection.ts';
@@ -56,6 +57,13 @@ export interface NdFlow {
    * D0 on its own lattice in 3-D ({@link d0LatticeNd}); flows without it keep the W1 lattice's D0.
    */
   startComponents?(): MarginalComponents;
+  /**
+   * 2-D flows with a rotational force only: the rate omega_t of the rigid rotation omega_t J x in nu_t
+   * (J = [[0, -1], [1, 0]]; for a linear force A_t, omega_t = (A_21 - A_12) / 2, G_t in Eq. 99) and its angle
+   * Phi_t = int_0^t omega (d Phi / dt = omega_t). The per-blob push integrates in the frame turning with Phi
+   * (`pushBlobNodes`, pointMassBlobs.ts). Absent when the force is symmetric (omega = 0).
+   */
+  rotation?: { rate(t: number): number; angle(t: number): number };
 }
 
 /** Options of {@link processFlow}. */
@@ -98,6 +106,19 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
   };
   let conservative = true;
   for (let i = 0; i <= 20; i++) if (antisymSq((tau * i) / 20) > 0) conservative = false;
+  // 2-D rotation rate (A_21 - A_12) / 2 and its angle by 8-point Gauss-Legendre on 16 panels of [0, t]
+  // (exact for polynomial rates of degree <= 15, e.g. Eq. 99's G_t = g (1 - t/tau), up to rounding)
+  const rate = (t: number) => {
+    const A = process.forceMatrix(t);
+    return 0.5 * (A[2] - A[1]);
+  };
+  const gl = gaussLegendre(8);
+  const angle = (t: number) => {
+    const w = t / 16;
+    let s = 0;
+    for (let p = 0; p < 16; p++) for (let q = 0; q < gl.nodes.length; q++) s += gl.weights[q] * rate((p + 0.5 + 0.5 * gl.nodes[q]) * w);
+    return 0.5 * w * s;
+  };
   return {
     name: process.name,
     dim,
@@ -112,6 +133,7 @@ export function processFlow(field: LinearForceMixtureField, opts: ProcessFlowOpt
     startLogDensity: (x, n) => field.logDensity(tMax, x, n),
     ...(field.pointMasses ? { pointMassComponents: (t: number) => field.components(t) } : {}),
     startComponents: () => field.components(tMax),
+    ...(dim === 2 && !conservative ? { rotation: { rate, angle } } : {}),
     startBox(halfWidth) {
       const c = field.components(tMax);
       const lo = new Array<number>(dim).fill(Infinity);

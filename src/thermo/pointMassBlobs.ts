@@ -43,6 +43,14 @@ export interface BlobNodes {
  * along characteristics) the q-mass a_i rho(x_i(tMax)) ({@link blobQMasses}), and
  * T S_dot(t) = sum_i a_i |nu_t(x_i(t))|^2 is the blob rule for E_{P_t}|nu_t|^2 at every push time
  * (`times`, `tsDot`). Positions are kept at the indices of `w1Idx` that are <= joinIdx.
+ * Co-rotating frame: when the 2-D flow states a rigid rotation omega_t J x in nu_t ({@link NdFlow.rotation},
+ * G_t of Eq. 99), RK4 integrates y = R(-Phi_t) x, y' = R(-Phi_t) nu_t(R(Phi_t) y) - omega_t J y (the same ODE,
+ * exactly), and positions, end points and T S_dot are taken back in x. The nodes are laid out in y (each
+ * blob's tensor grid around its mean turned by -Phi at grid[0], the time of `comps`). Under Eq. 99 the
+ * y-velocity is the g = 0 velocity and the y start nodes are the g = 0 nodes, so the push does not depend on g
+ * up to rounding; RK4 on x itself lost rotation angle at large g (100-point Swiss roll, the engine's order-5
+ * steps: W1End at g = 5 0.068 % low against 0.0045 % at g = 0).
+ * Without a rotation (symmetric forces, g = 0) the push is on x, exactly as before the frame was added.
  * @throws InputError if joinIdx is outside the grid, lateSteps < 1, refine < 1 or dim > 3.
  */
 export function pushBlobNodes(
@@ -65,6 +73,22 @@ export function pushBlobNodes(
   const n = k * perBlob;
   const x = new Float64Array(n * dim);
   const a = new Float64Array(n);
+  const frame = dim === 2 ? flow.rotation : undefined;
+  /** 2-D points `from` turned by the angle phi into `to`. */
+  const turn = (phi: number, from: ArrayLike<number>, to: Float64Array) => {
+    const c = Math.cos(phi);
+    const sn = Math.sin(phi);
+    for (let i = 0; 2 * i + 1 < to.length; i++) {
+      const u = from[2 * i];
+      const v = from[2 * i + 1];
+      to[2 * i] = c * u - sn * v;
+      to[2 * i + 1] = sn * u + c * v;
+    }
+    return to;
+  };
+  // nodes laid out in the integrated variable: with a frame, around the means turned into it (the tensor
+  // grid's axes turn with the frame, so under Eq. 99 every g starts from the g = 0 nodes up to rounding)
+  const means = frame ? turn(-frame.angle(grid[0]), comps.means, new Float64Array(k * dim)) : comps.means;
   for (let j = 0; j < k; j++) {
     const sd = Math.sqrt(comps.variances[j]);
     for (let p = 0; p < perBlob; p++) {
@@ -74,7 +98,7 @@ export function pushBlobNodes(
       for (let d = 0; d < dim; d++) {
         const g = r % order;
         r = Math.floor(r / order);
-        x[i * dim + d] = comps.means[j * dim + d] + sd * gh.nodes[g];
+        x[i * dim + d] = means[j * dim + d] + sd * gh.nodes[g];
         w *= gh.weights[g];
       }
       a[i] = w;
@@ -83,7 +107,9 @@ export function pushBlobNodes(
   const want = new Set(w1Idx.filter((j) => j <= joinIdx));
   const tIdx = [...want].sort((p, q) => p - q);
   const positions: Float64Array[] = [];
-  if (want.has(0)) positions.push(x.slice());
+  // x in the lab frame at time t (a fresh copy)
+  const inLab = (t: number) => (frame ? turn(frame.angle(t), x, new Float64Array(n * dim)) : x.slice());
+  if (want.has(0)) positions.push(inLab(grid[0]));
   // push times: each ODE grid interval up to the join split into `refine` equal steps; gridAt[m] = the
   // grid index of push time m (-1 for the inserted and the late times)
   const times: number[] = [];
@@ -112,26 +138,46 @@ export function pushBlobNodes(
   const tmp = new Float64Array(n * dim);
   const tsDot: number[] = [];
   const meanSq = (v: Float64Array) => weightedMeanSquare(v, a, n, dim);
+  // the velocity of the integrated variable (x, or y in the co-rotating frame) into `out`; returns nu_t in x
+  // (for T S_dot)
+  const nu = frame ? new Float64Array(n * dim) : k1;
+  const lab = frame ? new Float64Array(n * dim) : x;
+  const velocity = (t: number, z: Float64Array, out: Float64Array): Float64Array => {
+    if (!frame) {
+      flow.velocity(t, z, n, out);
+      return out;
+    }
+    const phi = frame.angle(t);
+    const w = frame.rate(t);
+    flow.velocity(t, turn(phi, z, lab), n, nu);
+    turn(-phi, nu, out);
+    for (let i = 0; i < n; i++) {
+      out[2 * i] += w * z[2 * i + 1];
+      out[2 * i + 1] -= w * z[2 * i];
+    }
+    return nu;
+  };
   for (let j = 0; j + 1 < times.length; j++) {
     const t = times[j];
     const h = times[j + 1] - t;
-    flow.velocity(t, x, n, k1);
-    tsDot.push(meanSq(k1));
+    tsDot.push(meanSq(velocity(t, x, k1)));
     for (let i = 0; i < x.length; i++) tmp[i] = x[i] + 0.5 * h * k1[i];
-    flow.velocity(t + 0.5 * h, tmp, n, k2);
+    velocity(t + 0.5 * h, tmp, k2);
     for (let i = 0; i < x.length; i++) tmp[i] = x[i] + 0.5 * h * k2[i];
-    flow.velocity(t + 0.5 * h, tmp, n, k3);
+    velocity(t + 0.5 * h, tmp, k3);
     for (let i = 0; i < x.length; i++) tmp[i] = x[i] + h * k3[i];
-    flow.velocity(t + h, tmp, n, k4);
+    velocity(t + h, tmp, k4);
     for (let i = 0; i < x.length; i++) {
       x[i] += (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
       if (!Number.isFinite(x[i])) throw new NumericalError(`blob node left the finite range at t=${times[j + 1]}`);
     }
-    if (gridAt[j + 1] >= 0 && want.has(gridAt[j + 1])) positions.push(x.slice());
+    if (gridAt[j + 1] >= 0 && want.has(gridAt[j + 1])) positions.push(inLab(times[j + 1]));
   }
-  tsDot.push(meanSq(flow.velocity(times[times.length - 1], x, n, k1)));
+  const tLast = times[times.length - 1];
+  const end = frame ? inLab(tLast) : x;
+  tsDot.push(meanSq(flow.velocity(tLast, end, n, k1)));
   const gridTsDot = tsDot.filter((_, m) => gridAt[m] >= 0);
-  return { order, blobs: k, perBlob, a, tIdx, positions, end: x, times, tsDot, joinPos, gridTsDot };
+  return { order, blobs: k, perBlob, a, tIdx, positions, end, times, tsDot, joinPos, gridTsDot };
 }
 
 /**

@@ -360,7 +360,8 @@ function d0Info(r: ReturnType<typeof d0LatticeNd>): Record<string, number> {
 
 /**
  * Per-blob W1 and T S_dot of point-mass data (2-D): Gauss-Hermite nodes of the two `orders` on every
- * blob at tMin, pushed forward to tMax (the engine's ODE grid up to ~0.3 tau, each interval halved at
+ * blob at tMin, pushed forward to tMax (in the co-rotating frame of a rotational force, {@link pushBlobNodes};
+ * the engine's ODE grid up to ~0.3 tau, each interval halved at
  * the high resolution, then 12 / 18 uniform steps for the low / high resolution); the blob masses of q follow from rho = tildeP / P_tMax at the
  * end points. W1 at each W1 time up to the join is the exact OT between the blob masses at the blob
  * centres (error per time: |high - low| (GH order and late time step together) + the aggregation bound), or
@@ -386,8 +387,9 @@ function blobW1Values(flow: NdFlow, perturbation: PerturbationNd, grid: number[]
     const q = blobQMasses(flow, perturbation, nodes);
     return { ...blobW1(nodes, q.b, flow.dim), b: q.b, sum: q.sum, nodes, lateIntegral: simpson(nodes.times.slice(nodes.joinPos), nodes.tsDot.slice(nodes.joinPos)) };
   };
-  // the rotation of Eq. 99 (g = 5: ~3.7 rad over the late window [0.3 tau, tau]) needs steps of <= ~0.3 rad: 8 steps over
-  // [0.2 tau, tau] (~5 rad) gave W1End 15 % low; 12 / 18 steps over [0.3 tau, tau] keep the step of 16 / 24 over [0.2 tau, tau]
+  // late steps: 12 / 18 over [0.3 tau, tau] keep the step of 16 / 24 over [0.2 tau, tau]. (Chosen when the push ran on x,
+  // where Eq. 99's rotation at g = 5, ~3.7 rad over the late window, needed steps of <= ~0.3 rad: 8 steps over [0.2 tau, tau]
+  // gave W1End 15 % low. The push now runs in the co-rotating frame ({@link pushBlobNodes}), where the steps do not depend on g.)
   // the high resolution also halves the RK4 steps on the ODE grid, so |high - low| holds the low level's
   // time-stepping error (the two orders alone agree to 1e-14 at early times, where RK4 errs by ~1e-5)
   const lo = run(orders[0], 12, 1);

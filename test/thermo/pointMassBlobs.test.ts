@@ -216,3 +216,59 @@ test('node-level blob W1: within the aggregation bound of the blob-centre W1, an
     if (a.hi.times[m] > 0.3) assert.ok(Math.abs(w - a.lo.node[m]) < a.hi.centre.bound[m], `t = ${a.hi.times[m]}: order 4/5 ${Math.abs(w - a.lo.node[m])}, bound ${a.hi.centre.bound[m]}`);
   });
 });
+
+test('co-rotating push: under Eq. 99 the g = 5 nodes are the g = 0 nodes turned by Phi_t = int_0^t G at every kept time and at tMax (the lab-frame push was not)', () => {
+  const mk = (g: number) => processFlow(linearForceMixtureField(swissRollForce({ h: 1.1, g, Tfin: 0.5, tau: 3 }), mixtureFromPoints(data)));
+  const [f0, f5] = [mk(0), mk(5)];
+  assert.equal(f0.rotation, undefined, 'g = 0: symmetric force, no frame');
+  const grid = ndTimeGrid(f0, 80, ndSnapshotTimes(f0));
+  const w1Idx = [...evenGridIndices(grid.length, 20)].sort((p, q) => p - q);
+  // the engine's high level: order 5, halved ODE steps, 18 late steps; join 44 (t = 0.90 = 0.3 tau)
+  const push = (f: ReturnType<typeof processFlow>) => pushBlobNodes(f, f.pointMassComponents!(f.tMin), 5, grid, w1Idx, 44, 18, 2);
+  const [a, b] = [push(f0), push(f5)];
+  // the same push on x itself (the frame removed): the old path, which loses rotation angle at g = 5
+  const lab = push({ ...f5, rotation: undefined });
+  const phi = (t: number) => 5 * (t - (t * t) / 6); // int_0^t 5 (1 - s/3) ds
+  const dev = (x0: Float64Array, x5: Float64Array, t: number) => {
+    const [c, s] = [Math.cos(phi(t)), Math.sin(phi(t))];
+    let m = 0;
+    for (let i = 0; i < x0.length; i += 2) m = Math.max(m, Math.hypot(c * x0[i] - s * x0[i + 1] - x5[i], s * x0[i] + c * x0[i + 1] - x5[i + 1]));
+    return m;
+  };
+  assert.ok(Math.abs(f5.rotation!.angle(3) - phi(3)) < 1e-13, `angle at tau ${f5.rotation!.angle(3)}, closed form ${phi(3)}`);
+  assert.equal(a.tIdx.length, b.tIdx.length);
+  // P^5_t = R(Phi_t) P^0_t and nu^5 = G J x + R nu^0(R^-1 x): in the frame the g = 5 push is the g = 0 push
+  // from the g = 0 nodes, so they differ by rounding only (~1e-16 |x| per operation, |x| <= 3.2, grown through
+  // ~110 RK4 steps: measured <= 4e-11 at tMax); 1e-9 leaves 25x. The lab push differs by its RK4 angle error
+  // (measured 2e-6 at tMin from the unturned node axes, 3.5e-2 at tMax), so this fails on it.
+  a.tIdx.forEach((j, m) => {
+    const d = dev(a.positions[m], b.positions[m], grid[j]);
+    assert.ok(d <= 1e-9, `t = ${grid[j]}: max |x5 - R x0| = ${d}`);
+  });
+  assert.ok(dev(a.end, b.end, 3) <= 1e-9, `tMax: max |x5 - R x0| = ${dev(a.end, b.end, 3)}`);
+  assert.ok(dev(a.end, lab.end, 3) > 1e-3, `the lab-frame push loses angle at g = 5: ${dev(a.end, lab.end, 3)}`);
+});
+
+test('engine, point-mass data: eta at g = 5 equals eta at g = 0 within the g-dependent part of the stated errors (W1Start and D0 lattices); W1End to rounding', async () => {
+  const { speedAccuracyNd } = await import('../../src/thermo/speedAccuracyNd.ts');
+  const run = (g: number) => {
+    const field = linearForceMixtureField(swissRollForce({ h: 1.1, g, Tfin: 0.5, tau: 3 }), mixtureFromPoints(data));
+    return speedAccuracyNd(processFlow(field), pert, { estimator: 'quadrature', steps: 80, nW1: 20 });
+  };
+  const [r0, r5] = [run(0), run(5)];
+  // W1End comes from the blob nodes (blobW1EndHigh), pushed in the co-rotating frame from the same nodes for
+  // every g (previous test): equal up to rounding (measured 2.1e-12; 1e-9 relative leaves 200x). The lab-frame
+  // push gave 0.196563 against 0.196711 (7.5e-4 relative), inside its stated 0.22 + 0.41 %.
+  assert.ok(Math.abs(r5.w1End - r0.w1End) <= 1e-9 * r0.w1End, `W1End g = 0 ${r0.w1End}, g = 5 ${r5.w1End}`);
+  // eta = (W1End - W1Start)^2 / (tau D0): what still depends on g is W1Start (static 64/80 lattices on P_tMax,
+  // which is turned by 7.5 rad at g = 5, so the lattice errs differently; each run states |W1_80 - W1_64|) and
+  // D0 (node lattice, stated |fine - coarse| / (r^2 - 1)). First order: |d eta| / eta <= 2 (|d W1End| + |d W1Start|)
+  // / Delta W1 + |d D0| / D0, with each difference bounded by the two runs' stated errors (W1End: the 1e-9 above).
+  // Here 1.0 % (Delta W1 = 0.018 is small on 40 points); measured 0.11 %; the lab-frame push gave -1.48 %.
+  const dW1 = Math.abs(r0.w1End - r0.w1Start);
+  const w1StartErr = r0.errors.w1Start * r0.w1Start + r5.errors.w1Start * r5.w1Start;
+  const tol = r0.eta * ((2 * (w1StartErr + 1e-9 * r0.w1End)) / dW1 + r0.errors.d0 + r5.errors.d0);
+  assert.ok(Math.abs(r5.eta - r0.eta) <= tol, `eta g = 0 ${r0.eta}, g = 5 ${r5.eta}, tolerance ${tol} (${tol / r0.eta} relative)`);
+  // and the full stated errors cover the difference too (the engine's claim)
+  assert.ok(Math.abs(r5.eta - r0.eta) <= r0.errors.eta * r0.eta + r5.errors.eta * r5.eta);
+});

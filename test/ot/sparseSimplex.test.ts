@@ -430,7 +430,7 @@ test('warmStart: started from the optimal plan of the same weights at moved poin
   }
 });
 
-test('potentials after smaller-side updates and re-centring: f_i + g_j <= c_ij over all pairs, sum a f + sum b g equals the cost', () => {
+test('potentials after subtree or smaller-side updates and re-centring: f_i + g_j <= c_ij over all pairs, sum a f + sum b g equals the cost', () => {
   const rng = new Rng(TEST_SEED + 11);
   for (const dim of [2, 3]) {
     const n = 140;
@@ -446,15 +446,16 @@ test('potentials after smaller-side updates and re-centring: f_i + g_j <= c_ij o
       return s;
     };
     // all n m arcs, started from the north-west corner by index: the simplex alone must reach the
-    // optimum. recentreAt 0 re-centres after every update of the root's side; undefined is the default
+    // optimum. Subtree updates (the default), smaller-side updates, and smaller-side updates with
+    // re-centring after every update of the root's side (recentreAt 0)
     const plans: { rows: Int32Array; cols: Int32Array; mass: Float64Array }[] = [];
-    for (const recentreAt of [undefined, 0]) {
-      const ns = new SparseNetworkSimplex(a, b, c, n * m, recentreAt);
+    for (const options of [{}, { smallerSide: true }, { smallerSide: true, recentreAt: 0 }]) {
+      const ns = new SparseNetworkSimplex(a, b, c, n * m, options);
       ns.startNorthWest(Int32Array.from({ length: n }, (_, i) => i), Int32Array.from({ length: m }, (_, j) => j));
       for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) ns.addArc(i, j);
       assert.ok(ns.run(1e7, 1e-14 * dim));
       // the root's side was the smaller one at least once (only then can a re-centring happen)
-      if (recentreAt === 0) assert.ok(ns.recentrings > 0, `${ns.recentrings} re-centrings`);
+      if (options.recentreAt === 0) assert.ok(ns.recentrings > 0, `${ns.recentrings} re-centrings`);
       const { u, v } = ns.duals();
       const plan = ns.plan();
       plans.push(plan);
@@ -479,10 +480,12 @@ test('potentials after smaller-side updates and re-centring: f_i + g_j <= c_ij o
       const cert = certifyPlan(a, b, cost, plan, { u, v });
       assert.ok(cert.optimal, JSON.stringify(cert));
     }
-    // potentials differ only by rounding (~1e-16), so both runs take the same pivots: same plan
+    // potentials differ only by rounding (~1e-16) and this instance has no ties, so the three runs
+    // take the same pivots: same plan
     assert.deepEqual(plans[1], plans[0]);
-    // through the sparse solver with coarse levels and pricing (default re-centring)
-    const r = sparseTransport(a, b, cost, forced);
+    assert.deepEqual(plans[2], plans[0]);
+    // through the sparse solver with coarse levels and pricing (smaller-side updates, default re-centring)
+    const r = sparseTransport(a, b, cost, { ...forced, smallerSide: true });
     assert.ok(r.converged, r.stopReason);
     let dualObj = 0;
     for (let i = 0; i < n; i++) dualObj += a[i] * r.u[i];

@@ -10,7 +10,9 @@
  * first call in the process (cold, as a one-shot CLI call; V8 compiles the solver during it) and a
  * second one (`.warm`, as in a loop of calls).
  * POT needs `/usr/bin/python3` with `ot` (Debian python3-pot); without it the POT lines say `skipped`.
- * Usage: `npm run bench -- otWeighted`, or `tsx bench/otWeighted.bench.ts [2000x1500x3 4000x4000x2 ...]`.
+ * Usage: `npm run bench -- otWeighted`, or `tsx bench/otWeighted.bench.ts [2000x1500x3 4000x4000x2 ...]`;
+ * `OT_SMALLER_SIDE=1` runs the sparse simplex with smaller-side potential updates (`emd` option
+ * `sparseSmallerSide`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { emit } from './benchCase.ts';
 
 const cases = (process.argv.length > 2 ? process.argv.slice(2) : ['2000x1500x3', '4000x4000x2']).map((s) => s.split('x').map(Number));
 const method = (process.env.OT_METHOD ?? 'auto') as EmdOptions['method'];
+const sparseSmallerSide = process.env.OT_SMALLER_SIDE === '1';
 const dir = mkdtempSync(join(tmpdir(), 'thermodiff-bench-otw-'));
 const POT = `
 import sys, time, json, numpy as np, ot
@@ -66,7 +69,7 @@ try {
     for (const call of ['cold', 'warm']) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const res = emd(a, b, { kind: 'sqeuclidean', x, y }, { method });
+    const res = emd(a, b, { kind: 'sqeuclidean', x, y }, { method, sparseSmallerSide });
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(c0);
     emit({
@@ -80,6 +83,7 @@ try {
       cost: res.cost,
       relDiffVsPot: potCost === null ? null : (res.cost - potCost) / potCost,
       algorithm: res.algorithm,
+      sparseSmallerSide,
       iterations: res.iterations,
       pricingRounds: res.pricingRounds,
       optimal: res.certificate.optimal,

@@ -14,6 +14,12 @@
  * Pairs are skipped only when the bound is below -margin, margin = 1e-11 (max U + max V + max x.y terms),
  * which covers the rounding of the bound; a skipped pair can thus hide a violation of at most that margin
  * (1e-11 relative, far below the certificate's 1e-9).
+ * Inside a row block, each row i then bounds each remaining column block B with its own U_i:
+ *   u_i + v_j - c_ij <= -U_i - a_B + sum_c max over y_c in B's box of y_c (2 x_ic - p_c),
+ * and evaluates B's pairs only when that is above minus its rounding margin (1e-11 x the magnitude of
+ * its terms, plus the margin above). Every skipped pair has a violation below 0, so the maximum and the
+ * collected pairs are those of the plain pass; at the optimal duals of 2000 x 1500 (3-D) and
+ * 4000 x 4000 (2-D) uniform clouds this evaluates 0.16 M / 0.40 M pairs instead of 0.53 M / 1.01 M.
  */
 import type { Points } from '../core/points.ts';
 import { type SpatialBlocks, spatialBlocks } from './spatialBlocks.ts';
@@ -27,6 +33,8 @@ interface BlockBounds {
   offset: Float64Array;
   /** max |W_t| (scale for the rounding margin) */
   scale: number;
+  /** W_t per point */
+  W: Float64Array;
 }
 
 function blockBounds(p: Points, w: Float64Array, blocks: SpatialBlocks): BlockBounds {
@@ -35,7 +43,7 @@ function blockBounds(p: Points, w: Float64Array, blocks: SpatialBlocks): BlockBo
   const slope = new Float64Array(blocks.count * p.dim);
   const offset = new Float64Array(blocks.count);
   fitBlocks(p, W, blocks, slope, offset);
-  return { blocks, slope, offset, scale };
+  return { blocks, slope, offset, scale, W };
 }
 
 /** W_t = |p_t|^2 - w_t; returns max over t of |W_t| and |p_t|^2. (Loops in small functions with nothing after them: see scanBlockPairs.) */
@@ -181,6 +189,20 @@ function scanBlockPairs(
   let candV = new Float64Array(64);
   let nCand = 0;
   const threshold = collect ? collect.threshold : Infinity;
+  // per-row bounds (below): the rounding margin of a (row, column block) bound is `margin` plus
+  // 1e-11 x (the magnitude of its terms), split into a column-block part and a row part
+  const colMargin = new Float64Array(cb.count);
+  const yAbsMax = new Float64Array(d);
+  for (let b = 0; b < cb.count; b++) {
+    let mag = Math.abs(C.offset[b]);
+    for (let c = 0; c < d; c++) {
+      const ya = Math.max(Math.abs(cb.lo[b * d + c]), Math.abs(cb.hi[b * d + c]));
+      mag += ya * Math.abs(C.slope[b * d + c]);
+      if (ya > yAbsMax[c]) yAbsMax[c] = ya;
+    }
+    colMargin[b] = margin + 1e-11 * mag;
+  }
+  const RW = R.W;
   for (let r = 0; r < rb.count; r++) {
     // column blocks that may hold a violation for some row of block r
     let nNear = 0;
@@ -213,8 +235,22 @@ function scanBlockPairs(
       const xb = i * d;
       nCand = 0;
       let rowMax = -Infinity;
+      // per-row bound on a near column block B: u_i + v_j - c_ij = 2 x_i . y_j - U_i - V_j
+      //   <= -U_i - a_B + sum_c max over y_c in B's box of y_c (2 x_ic - p_Bc)
+      // (the row's own U_i instead of row block r's affine bound); the block is skipped when this
+      // is below minus its rounding margin, so every pair it skips has a computed violation < 0
+      const Ui = RW[i];
+      let rowMag = Math.abs(Ui);
+      for (let c = 0; c < d; c++) rowMag += 2 * Math.abs(xd[xb + c]) * yAbsMax[c];
+      const rowMargin = 1e-11 * rowMag;
       for (let s = 0; s < nNear; s++) {
         const b = near[s];
+        let rb2 = -Ui - C.offset[b];
+        for (let c = 0; c < d; c++) {
+          const kc = 2 * xd[xb + c] - C.slope[b * d + c];
+          rb2 += kc > 0 ? kc * cb.hi[b * d + c] : kc * cb.lo[b * d + c];
+        }
+        if (rb2 + rowMargin + colMargin[b] < 0) continue;
         const sEnd = Math.min(y.n, (b + 1) * cSize);
         pairsEvaluated += sEnd - b * cSize;
         for (let w = b * cSize; w < sEnd; w++) {

@@ -85,6 +85,8 @@ export interface EmdOptions {
   onProgress?: (e: EmdProgress) => void;
   /** fine start of the sparse network simplex on large point clouds (`SparseTransportOptions.start`; default its own) */
   sparseStart?: 'coarse-plan' | 'coarse-duals';
+  /** sparse network simplex: shift the potentials of the smaller side of the cut (`SparseTransportOptions.smallerSide`; default false) */
+  sparseSmallerSide?: boolean;
 }
 
 /**
@@ -277,6 +279,7 @@ function sparsePath(
   const r = sparseTransport(dense ? wa : wa.filter((w) => w > 0), dense ? wb : wb.filter((w) => w > 0), sub, {
     maxIter: opts.maxIter,
     start: opts.sparseStart,
+    smallerSide: opts.sparseSmallerSide,
     onRound: opts.onProgress ? (round, viol, arcs) => opts.onProgress?.({ stage: 'sparse-simplex', detail: `pricing pass ${round}: ${viol} violated pairs, ${arcs} arcs` }) : undefined,
   });
   let u = r.u;

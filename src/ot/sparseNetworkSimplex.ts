@@ -17,6 +17,12 @@
  * an eligible one) it needs 8 % fewer pivots at 2000 x 1500 (3-D) and 28 % fewer at 8000 x 6000
  * (3-D); in 2-D at 4000-8000 points per side 43-48 % more, at equal (4000) or 12 % lower (8000) CPU
  * time (docs/ot.md).
+ * After a pivot the potentials of the re-rooted subtree move; with the option `smallerSide`, those of
+ * the smaller side of the cut (the subtree, or every other node, which moves the root's potential
+ * too; 30 % fewer updates on the bench instances, docs/ot.md); the root's potential is then kept
+ * within [-max |c_ij|, max |c_ij|] by re-centring, and is 0 again when {@link SparseNetworkSimplex.run}
+ * returns. The option is off by default: the potentials then differ by rounding, which on degenerate
+ * instances (ties) can change the pivot path and end in another optimal basis (costs 1 ulp apart).
  *
  * Optimality of the restricted problem is not optimality of the full one: the caller prices all
  * pairs with the returned duals (dualPricing.ts), adds the violated pairs and runs again
@@ -37,6 +43,10 @@ export class SparseNetworkSimplex {
   readonly m: number;
   /** pivots done so far (all runs) */
   iterations = 0;
+  /** times the potentials were re-centred on the root inside a run (option `smallerSide`, see {@link run}) */
+  recentrings = 0;
+  /** largest |c_ij| over the arcs added so far */
+  private maxAbsCost = 0;
   private arcRow: Int32Array;
   private arcCol: Int32Array;
   private arcCost: Float64Array;
@@ -58,12 +68,19 @@ export class SparseNetworkSimplex {
    * before {@link run}.
    * @param a source masses (> 0), b target masses (> 0), equal sums.
    * @param cost c(i, j) of a pair (called once per arc added).
+   * @param capacity initial arc capacity (grows by doubling).
+   * @param options `smallerSide`: after a pivot shift the potentials of the smaller side of the cut
+   *   (default false: the re-rooted subtree's, as before); `recentreAt`: with `smallerSide`, the
+   *   potentials are re-centred on the root when the root's potential leaves [-recentreAt, recentreAt]
+   *   during a run (default: the largest |c_ij| of the arc set; tests pass 0 to re-centre after every
+   *   update of the root's side).
    */
   constructor(
     private readonly a: Float64Array,
     private readonly b: Float64Array,
     private readonly cost: (i: number, j: number) => number,
     capacity = 1024,
+    private readonly options: { smallerSide?: boolean; recentreAt?: number } = {},
   ) {
     const n = a.length;
     const m = b.length;
@@ -227,7 +244,9 @@ export class SparseNetworkSimplex {
     const e = this.arcCount++;
     this.arcRow[e] = i;
     this.arcCol[e] = j;
-    this.arcCost[e] = this.cost(i, j);
+    const ce = this.cost(i, j);
+    this.arcCost[e] = ce;
+    if (Math.abs(ce) > this.maxAbsCost) this.maxAbsCost = Math.abs(ce);
     this.slots[h] = e + 1;
     return e;
   }
@@ -253,11 +272,17 @@ export class SparseNetworkSimplex {
 
   /**
    * Pivot until no arc of the set has reduced cost below -tol, or `maxIter` pivots in all.
+   * After each pivot the re-rooted subtree's potentials shift by +sigma; with `smallerSide`, when
+   * the subtree holds more than half of the nodes, all other nodes shift by -sigma instead (which
+   * moves the root's potential); when the root's potential leaves [-recentreAt, recentreAt] all
+   * potentials are re-centred on it, and on return the root's potential is 0 again (so
+   * {@link duals} are as if only subtrees had moved, up to rounding).
    * @returns true when optimal on the arc set.
    */
   run(maxIter: number, tol: number): boolean {
-    const next = SparseNetworkSimplex.pivots(this, maxIter, tol);
+    const next = SparseNetworkSimplex.pivots(this, maxIter, tol, this.options.smallerSide === true, this.options.recentreAt ?? this.maxAbsCost);
     this.nextArc = next < 0 ? 0 : next;
+    recentre(this.pi);
     return next >= 0;
   }
 
@@ -267,7 +292,7 @@ export class SparseNetworkSimplex {
    * while it runs, and a store after the loop that never ran before would throw that code away at
    * the first exit; measured ~100 ms of recompilation per process.)
    */
-  private static pivots(s: SparseNetworkSimplex, maxIter: number, tol: number): number {
+  private static pivots(s: SparseNetworkSimplex, maxIter: number, tol: number, smallerSide: boolean, recentreAt: number): number {
     const n = s.n;
     const { parent, treeArc, flow, pi, thread, revThread, succNum, lastSucc } = s;
     const arcRow = s.arcRow;
@@ -435,7 +460,18 @@ export class SparseNetworkSimplex {
       }
       const newPi = uIn < n ? pi[vIn] - arcCost[eIn] : pi[vIn] + arcCost[eIn];
       const sigma = newPi - pi[uIn];
-      for (let x = uIn, c = sizeS; c > 0; c--, x = thread[x]) pi[x] += sigma;
+      // potentials are defined up to a constant: shift the subtree (uIn .. end along the thread) or,
+      // with smallerSide, the smaller side of the cut (the rest, thread[end] .. vIn, holds the root 0)
+      if (!smallerSide || 2 * sizeS <= N) {
+        for (let x = uIn, c = sizeS; c > 0; c--, x = thread[x]) pi[x] += sigma;
+      } else {
+        for (let x = thread[end], c = N - sizeS; c > 0; c--, x = thread[x]) pi[x] -= sigma;
+        if (!(Math.abs(pi[0]) <= recentreAt)) {
+          s.recentrings++;
+          const p0 = pi[0];
+          for (let x = 0; x < N; x++) pi[x] -= p0;
+        }
+      }
     }
     return -1;
   }
@@ -470,6 +506,13 @@ export class SparseNetworkSimplex {
     }
     return { rows, cols, mass };
   }
+}
+
+/** Shift potentials so that the root's (node 0) is 0. */
+function recentre(pi: Float64Array): void {
+  const p0 = pi[0];
+  if (p0 === 0) return;
+  for (let x = 0; x < pi.length; x++) pi[x] -= p0;
 }
 
 /**

@@ -429,3 +429,70 @@ test('warmStart: started from the optimal plan of the same weights at moved poin
     expectClose(planCost(cost, warm), planCost(cost, cold), { rtol: 1e-12 }, `${kind} warm vs cold`);
   }
 });
+
+test('potentials after subtree or smaller-side updates and re-centring: f_i + g_j <= c_ij over all pairs, sum a f + sum b g equals the cost', () => {
+  const rng = new Rng(TEST_SEED + 11);
+  for (const dim of [2, 3]) {
+    const n = 140;
+    const m = 110;
+    const x = uniformCloud(rng, n, dim);
+    const y = uniformCloud(rng, m, dim);
+    const a = randomWeights(rng, n);
+    const b = randomWeights(rng, m);
+    const cost: CloudCost = { kind: 'sqeuclidean', x, y };
+    const c = (i: number, j: number) => {
+      let s = 0;
+      for (let t = 0; t < dim; t++) s += (x.data[i * dim + t] - y.data[j * dim + t]) ** 2;
+      return s;
+    };
+    // all n m arcs, started from the north-west corner by index: the simplex alone must reach the
+    // optimum. Subtree updates (the default), smaller-side updates, and smaller-side updates with
+    // re-centring after every update of the root's side (recentreAt 0)
+    const plans: { rows: Int32Array; cols: Int32Array; mass: Float64Array }[] = [];
+    for (const options of [{}, { smallerSide: true }, { smallerSide: true, recentreAt: 0 }]) {
+      const ns = new SparseNetworkSimplex(a, b, c, n * m, options);
+      ns.startNorthWest(Int32Array.from({ length: n }, (_, i) => i), Int32Array.from({ length: m }, (_, j) => j));
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) ns.addArc(i, j);
+      assert.ok(ns.run(1e7, 1e-14 * dim));
+      // the root's side was the smaller one at least once (only then can a re-centring happen)
+      if (options.recentreAt === 0) assert.ok(ns.recentrings > 0, `${ns.recentrings} re-centrings`);
+      const { u, v } = ns.duals();
+      const plan = ns.plan();
+      plans.push(plan);
+      let maxC = 0;
+      let maxF = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) maxC = Math.max(maxC, c(i, j));
+      for (const t of u) maxF = Math.max(maxF, Math.abs(t));
+      for (const t of v) maxF = Math.max(maxF, Math.abs(t));
+      // each potential is a sum of at most (pivots + 1) shifts, each rounded with relative error
+      // eps on values below maxF + maxC in magnitude: worst case (pivots + 1) eps (maxF + maxC)
+      const tol = (ns.iterations + 1) * Number.EPSILON * (maxF + maxC);
+      let worst = -Infinity;
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) worst = Math.max(worst, u[i] + v[j] - c(i, j));
+      assert.ok(worst <= tol, `dim ${dim}: max f + g - c = ${worst} > ${tol}`);
+      let dualObj = 0;
+      for (let i = 0; i < n; i++) dualObj += a[i] * u[i];
+      for (let j = 0; j < m; j++) dualObj += b[j] * v[j];
+      // strong duality: f + g = c on the plan (to tol, masses sum to 1), plus the rounding of the
+      // two sums (n + m terms below maxF, plan entries below maxC)
+      const total = planCost(cost, plan);
+      expectClose(dualObj, total, { atol: tol + (n + m) * Number.EPSILON * (maxF + maxC) }, `dim ${dim} dual objective`);
+      const cert = certifyPlan(a, b, cost, plan, { u, v });
+      assert.ok(cert.optimal, JSON.stringify(cert));
+    }
+    // potentials differ only by rounding (~1e-16) and this instance has no ties, so the three runs
+    // take the same pivots: same plan
+    assert.deepEqual(plans[1], plans[0]);
+    assert.deepEqual(plans[2], plans[0]);
+    // through the sparse solver with coarse levels and pricing (smaller-side updates, default re-centring)
+    const r = sparseTransport(a, b, cost, { ...forced, smallerSide: true });
+    assert.ok(r.converged, r.stopReason);
+    let dualObj = 0;
+    for (let i = 0; i < n; i++) dualObj += a[i] * r.u[i];
+    for (let j = 0; j < m; j++) dualObj += b[j] * r.v[j];
+    // both are optimal values of the same LP (different arc sets and pivots): rounding only
+    expectClose(dualObj, planCost(cost, r), { rtol: 1e-12 }, `dim ${dim} sparseTransport dual objective`);
+    expectClose(planCost(cost, r), planCost(cost, plans[0]), { rtol: 1e-12 }, `dim ${dim} sparseTransport vs full arc set`);
+    assert.ok(certifyPlan(a, b, cost, r, { u: r.u, v: r.v }).optimal);
+  }
+});

@@ -208,15 +208,20 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   // difference wD - housekeeping, which is a small difference of large numbers)
   const c2 = flow.conservative ? wD : v2Int.value;
   const spatial = (x: number, y: number) => Math.abs(x - y) / r2;
+  // option w1RefinementError: the whole coarse-to-fine change of a W1-derived number joins its error
+  // (0 otherwise, so the default errors are unchanged bit for bit)
+  const step = (fine: number, coarse: number) => (opts.w1RefinementError === true ? Math.abs(fine - coarse) : 0);
   const rel = (abs: number, v: number, scale = Math.abs(v)) => (scale > 0 ? abs / scale : abs === 0 ? 0 : Infinity);
   const errAbs = {
     d0: spatial(f.d0, c.d0),
-    w1Start: w1Err[w1Err.length - 1],
-    w1End: w1Err[0],
+    w1Start: w1Err[w1Err.length - 1] + step(fRaw.w1Start, c.w1Start),
+    w1End: w1Err[0] + step(fRaw.w1End, c.w1End),
     // lattice only: half the spread of the order band (the two ends move together); with the per-blob
     // ends (independent estimates) the two errors add, and eta = deltaW1^2 / (tau D0) doubles it
-    deltaW1: blob ? w1Err[0] + w1Err[w1Err.length - 1] : Math.abs(fHi.deltaW1 - fLo.deltaW1) / 2,
-    eta: blob ? f.eta * (2 * ((w1Err[0] + w1Err[w1Err.length - 1]) / Math.abs(f.deltaW1)) + Math.abs(f.d0 - c.d0) / r2 / f.d0) : Math.abs(fHi.eta - fLo.eta) / 2,
+    deltaW1: (blob ? w1Err[0] + w1Err[w1Err.length - 1] : Math.abs(fHi.deltaW1 - fLo.deltaW1) / 2) + step(fRaw.deltaW1, c.deltaW1),
+    eta:
+      (blob ? f.eta * (2 * ((w1Err[0] + w1Err[w1Err.length - 1]) / Math.abs(f.deltaW1)) + Math.abs(f.d0 - c.d0) / r2 / f.d0) : Math.abs(fHi.eta - fLo.eta) / 2) +
+      step(fRaw.eta, c.eta),
     // With per-blob W1 (point-mass data) the lattice W1 between ~0.03 and 0.4 tau is not in its
     // asymptotic regime (the blobs span 1-2 nodes): the order band is small while the g = 0 and g = 3
     // runs of one Swiss-roll draw (exactly equal c1) differed by 5.3 %. There the whole coarse-to-fine
@@ -225,7 +230,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     c1:
       Math.abs(fHi.c1 - fLo.c1) / 2 +
       Math.abs(f.c1 - f.c1Half) / 3 +
-      (blob ? Math.abs(fRaw.c1 - levelNumbers({ ...lc, w1: w1Coarse }, flow, tau).c1) : 0),
+      (blob ? Math.abs(fRaw.c1 - levelNumbers({ ...lc, w1: w1Coarse }, flow, tau).c1) : step(fRaw.c1, c.c1)),
     wD: blobWD ? blobWD.err : spatial(f.wD, c.wD) + Math.abs(f.wD - f.wDHalf) / 3,
     housekeeping: hkInt.err,
     c2: flow.conservative ? 0 : v2Int.err,
@@ -325,7 +330,19 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     errors,
     flagged,
     convergence: { levels: [`${coarse} nodes/axis (${lc.nodes} nodes)`, `${cells} nodes/axis (${lf.nodes} nodes)`, 'Richardson (W1, eta, c1)'], values, ...(blob ? { blob: blobInfo } : {}) },
-    settings: { estimator: 'quadrature', cells, coarseCells: coarse, halfWidth, steps: G - 1, nW1: lf.tW1.length, nSplit: splits.length, tMin, tMax },
+    settings: {
+      estimator: 'quadrature',
+      cells,
+      coarseCells: coarse,
+      halfWidth,
+      steps: G - 1,
+      nW1: lf.tW1.length,
+      nSplit: splits.length,
+      tMin,
+      tMax,
+      // recorded only when on (the default runs' settings keep their keys)
+      ...(opts.w1RefinementError === true ? { w1RefinementError: 'on' } : {}),
+    },
     seconds,
   };
 }

@@ -46,11 +46,13 @@ export interface SwissRollSettings {
    * Engine options for the OT protocol only, applied over `engine` (the force and schedule runs use
    * `engine` alone). The OT velocity is a kernel average of the plan's displacements with bandwidth
    * ~0.16 (n = 1000), finer than the default node spacing (0.25 / 0.33 at 48 / 36 nodes per axis on the
-   * 12-wide start box), where c2 (= wD) moves by 0.5 % against 64 / 48 and 96 / 72 nodes. Its W1 at t = 0
-   * (so eta and c1) does not settle with finer lattices (draw 1: eta 0.00391 / 0.00431 / 0.00418 at
-   * 48/36, 64/48, 96/72, stated 1.3 / 0.35 / 0.15 % by the order band alone), hence
-   * `w1RefinementError`. Full: 64 / 48 nodes with `w1RefinementError` (docs/multid.md "Results");
-   * quick (particle estimator): none.
+   * 12-wide start box). Draw 1: c2 (= wD) 0.8112 / 0.8091 / 0.8069 / 0.8069 at 48/36, 64/48, 96/72,
+   * 128/96 nodes (stated 2.5 / 0.34 / 0.30 / 0.01 %; Monte Carlo 0.808 +- 0.0035). The lattice W1 at
+   * t = 0 (so eta and c1) does not settle with finer lattices: single levels scatter by ~1 % and
+   * occasionally by 9 % (eta, unextrapolated, draw 1: 0.00416 / 0.00424 / 0.00425 / 0.00422 / 0.00423 at
+   * 48 / 64 / 72 / 96 / 128 nodes; draw 2: 0.00296 / 0.00295 / 0.00269 / 0.00297 at 48 / 64 / 72 / 96),
+   * which the order band does not see (stated 0.15-0.35 %), hence `w1RefinementError`. Full: 96 / 72
+   * nodes with `w1RefinementError` (docs/multid.md "Results"); quick (particle estimator): none.
    */
   otEngine: SpeedAccuracyNdOptions;
   /** Reverse start of the schedules, as a fraction of tau (their velocity is singular at tau). */
@@ -78,7 +80,7 @@ export function swissRollSettings(quick: boolean): SwissRollSettings {
       ? { estimator: 'particles', nParticles: 200, steps: 40, nW1: 10, nSplit: 5, d0Cells: 100, d0Samples: 4000 }
       : { estimator: 'quadrature', steps: 80, nW1: 20 },
     // the OT protocol's kernel velocity (bandwidth 0.16) needs a finer lattice, and its lattice W1 an honest error (docs/multid.md "Results")
-    otEngine: quick ? {} : { cells: 64, coarseCells: 48, w1RefinementError: true },
+    otEngine: quick ? {} : { cells: 96, coarseCells: 72, w1RefinementError: true },
     scheduleEnd: 1 - 1e-3,
     draws: quick ? 1 : 5,
   };

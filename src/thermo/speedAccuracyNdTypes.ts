@@ -114,7 +114,8 @@ export interface SpeedAccuracyNdOptions {
    * erratically with the node count (eta unextrapolated, draw 1: 0.00416 / 0.00424 / 0.00425 / 0.00422 /
    * 0.00423 at 48 / 64 / 72 / 96 / 128 nodes per axis; draw 2: 72 nodes 9 % below 48, 64 and 96), so the
    * band alone stated eta to 0.15-0.35 % where the 64/48 and 96/72 values are 3 % apart (draw 1). The
-   * change is an error scale, not a bound: two levels can agree by chance. @default false
+   * change is an error scale, not a bound: two levels can agree by chance. No effect with per-blob W1
+   * (2-D point-mass data), whose errors have their own rule. @default false
    */
   w1RefinementError?: boolean;
   /** Quadrature: nodes per axis of the coarse level (the error estimate). @default 3/4 of `cells`, rounded to the same parity */

@@ -209,8 +209,9 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   const c2 = flow.conservative ? wD : v2Int.value;
   const spatial = (x: number, y: number) => Math.abs(x - y) / r2;
   // option w1RefinementError: the whole coarse-to-fine change of a W1-derived number joins its error
-  // (0 otherwise, so the default errors are unchanged bit for bit)
-  const step = (fine: number, coarse: number) => (opts.w1RefinementError === true ? Math.abs(fine - coarse) : 0);
+  // (0 otherwise, so the default errors are unchanged bit for bit). Lattice W1 only: with per-blob W1
+  // (point-mass data) the fine values are partly the blobs', not comparable with the coarse lattice
+  const step = (fine: number, coarse: number) => (opts.w1RefinementError === true && !blob ? Math.abs(fine - coarse) : 0);
   const rel = (abs: number, v: number, scale = Math.abs(v)) => (scale > 0 ? abs / scale : abs === 0 ? 0 : Infinity);
   const errAbs = {
     d0: spatial(f.d0, c.d0),

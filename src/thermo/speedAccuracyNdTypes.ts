@@ -110,6 +110,18 @@ export interface SpeedAccuracyNdOptions {
    * against ~130 s per run; 500 points: 34 against 52 s). @default true
    */
   nodeW1?: boolean;
+  /**
+   * Quadrature: add the whole coarse-to-fine change of the W1-derived numbers (|X_fine - X_coarse| of
+   * W1Start, W1End, Delta W1, eta and c1, before extrapolation) to their stated errors, for flows whose
+   * lattice W1 is not in the asymptotic regime of the order band (`extrapolateLatticeW1`). Measured for
+   * the OT protocol's kernel flow on the Swiss roll (docs/multid.md "Results"): its W1 at t = 0 moves
+   * erratically with the node count (eta unextrapolated, draw 1: 0.00416 / 0.00424 / 0.00425 / 0.00422 /
+   * 0.00423 at 48 / 64 / 72 / 96 / 128 nodes per axis; draw 2: 72 nodes 9 % below 48, 64 and 96), so the
+   * band alone stated eta to 0.15-0.35 % where the 64/48 and 96/72 values are 3 % apart (draw 1). The
+   * change is an error scale, not a bound: two levels can agree by chance. No effect with per-blob W1
+   * (2-D point-mass data), whose errors have their own rule. @default false
+   */
+  w1RefinementError?: boolean;
   /** Quadrature: nodes per axis of the coarse level (the error estimate). @default 3/4 of `cells`, rounded to the same parity */
   coarseCells?: number;
   /**

@@ -218,20 +218,23 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
   // difference wD - housekeeping, which is a small difference of large numbers)
   const c2 = flow.conservative ? wD : v2Int.value;
   const spatial = (x: number, y: number) => Math.abs(x - y) / r2;
+  // option w1RefinementError: the whole coarse-to-fine change of a W1-derived number joins its error
+  // (0 otherwise, so the default errors are unchanged bit for bit). Lattice W1 only: with per-blob W1
+  // (point-mass data) the fine values are partly the blobs', not comparable with the coarse lattice
+  const step = (fine: number, coarse: number) => (opts.w1RefinementError === true && !blob ? Math.abs(fine - coarse) : 0);
   const rel = (abs: number, v: number, scale = Math.abs(v)) => (scale > 0 ? abs / scale : abs === 0 ? 0 : Infinity);
   const errAbs = {
     d0: d0Own ? d0Own.err : spatial(f.d0, c.d0),
-    w1Start: w1Err[w1Err.length - 1],
-    w1End: w1Err[0],
+    w1Start: w1Err[w1Err.length - 1] + step(fRaw.w1Start, c.w1Start),
+    w1End: w1Err[0] + step(fRaw.w1End, c.w1End),
     // lattice only: half the spread of the order band (the two ends move together); with the per-blob
     // ends (independent estimates) the two errors add, and eta = deltaW1^2 / (tau D0) doubles it
-    deltaW1: blob ? w1Err[0] + w1Err[w1Err.length - 1] : Math.abs(fHi.deltaW1 - fLo.deltaW1) / 2,
+    deltaW1: (blob ? w1Err[0] + w1Err[w1Err.length - 1] : Math.abs(fHi.deltaW1 - fLo.deltaW1) / 2) + step(fRaw.deltaW1, c.deltaW1),
     // (3-D: plus eta x D0's relative error; eta = deltaW1^2 / (tau D0))
-    eta: blob
-      ? f.eta * (2 * ((w1Err[0] + w1Err[w1Err.length - 1]) / Math.abs(f.deltaW1)) + Math.abs(f.d0 - c.d0) / r2 / f.d0)
-      : d0Own
-        ? Math.abs(fHi.eta - fLo.eta) / 2 + f.eta * d0Own.relErr
-        : Math.abs(fHi.eta - fLo.eta) / 2,
+    eta:
+      (blob
+        ? f.eta * (2 * ((w1Err[0] + w1Err[w1Err.length - 1]) / Math.abs(f.deltaW1)) + Math.abs(f.d0 - c.d0) / r2 / f.d0)
+        : Math.abs(fHi.eta - fLo.eta) / 2 + (d0Own ? f.eta * d0Own.relErr : 0)) + step(fRaw.eta, c.eta),
     // With per-blob W1 (point-mass data) the lattice W1 between ~0.03 and 0.4 tau is not in its
     // asymptotic regime (the blobs span 1-2 nodes): the order band is small while the g = 0 and g = 3
     // runs of one Swiss-roll draw (exactly equal c1) differed by 5.3 %. There the whole coarse-to-fine
@@ -241,7 +244,7 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
     c1:
       Math.abs(fHi.c1 - fLo.c1) / 2 +
       Math.abs(f.c1 - f.c1Half) / 3 +
-      (blob ? Math.abs(fRaw.c1 - levelNumbers({ ...lc, w1: w1Coarse }, flow, tau).c1) : d0Own ? c1 * d0Own.relErr : 0),
+      (blob ? Math.abs(fRaw.c1 - levelNumbers({ ...lc, w1: w1Coarse }, flow, tau).c1) : (d0Own ? c1 * d0Own.relErr : 0) + step(fRaw.c1, c.c1)),
     wD: blobWD ? blobWD.err : spatial(f.wD, c.wD) + Math.abs(f.wD - f.wDHalf) / 3,
     housekeeping: hkInt.err,
     c2: flow.conservative ? 0 : v2Int.err,
@@ -347,7 +350,19 @@ export function speedAccuracyQuadratureNd(flow: NdFlow, perturbation: Perturbati
       ...(blob ? { blob: blobInfo } : {}),
       ...(d0Own ? { d0: d0Info(d0Own) } : {}),
     },
-    settings: { estimator: 'quadrature', cells, coarseCells: coarse, halfWidth, steps: G - 1, nW1: lf.tW1.length, nSplit: splits.length, tMin, tMax },
+    settings: {
+      estimator: 'quadrature',
+      cells,
+      coarseCells: coarse,
+      halfWidth,
+      steps: G - 1,
+      nW1: lf.tW1.length,
+      nSplit: splits.length,
+      tMin,
+      tMax,
+      // recorded only when on (the default runs' settings keep their keys)
+      ...(opts.w1RefinementError === true ? { w1RefinementError: 'on' } : {}),
+    },
     seconds,
   };
 }

@@ -468,8 +468,7 @@ export class SparseNetworkSimplex {
         for (let x = thread[end], c = N - sizeS; c > 0; c--, x = thread[x]) pi[x] -= sigma;
         if (!(Math.abs(pi[0]) <= recentreAt)) {
           s.recentrings++;
-          const p0 = pi[0];
-          for (let x = 0; x < N; x++) pi[x] -= p0;
+          recentre(pi);
         }
       }
     }
